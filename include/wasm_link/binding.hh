@@ -1,0 +1,89 @@
+// Bindings: a WIT package's interfaces and the plugins that implement them, held
+// with a cardinality; and host dispatch into them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+#include <wasm_link/cardinality.hh>
+#include <wasm_link/dispatch_error.hh>
+#include <wasm_link/error.hh>
+#include <wasm_link/interface.hh>
+#include <wasm_link/plugin.hh>
+#include <wasm_link/value.hh>
+
+namespace wasm_link {
+
+namespace detail {
+struct BindingState;
+}
+
+// What one plugin's call gave: its value (none for a function without a result)
+// or the error.
+using CallResult = Result<std::optional<Val>, DispatchError>;
+
+struct PluginResult {
+  std::string id;
+  CallResult result;
+};
+
+// The outcome of a dispatch: one result per plugin of the binding, in ascending
+// id order.
+class DispatchResults {
+public:
+  using const_iterator = std::vector<PluginResult>::const_iterator;
+
+  explicit DispatchResults(std::vector<PluginResult> results) : results_(std::move(results)) {}
+
+  const_iterator begin() const noexcept { return results_.begin(); }
+  const_iterator end() const noexcept { return results_.end(); }
+  std::size_t size() const noexcept { return results_.size(); }
+  bool empty() const noexcept { return results_.empty(); }
+  const PluginResult &operator[](std::size_t i) const { return results_[i]; }
+  // The result of plugin `id`, or null when the binding has no such plugin.
+  const CallResult *find(std::string_view id) const noexcept;
+
+private:
+  std::vector<PluginResult> results_;
+};
+
+class Binding {
+public:
+  using Interfaces = std::map<std::string, Interface, std::less<>>;
+  using Plugs = std::vector<std::pair<std::string, PluginInstance>>;
+
+  // `package` is a WIT package name, `namespace:name` with an optional
+  // `@version`. Each plugin exports, for every interface `I`, an instance
+  // `<package>/<I>`. Fails when the plugin count does not fit `cardinality`, an
+  // id repeats or is empty, or a plugin lacks an export the interfaces name.
+  static Result<Binding> create(std::string package, Interfaces interfaces, Cardinality cardinality,
+                                Plugs plugins);
+
+  const std::string &package() const noexcept;
+  Cardinality cardinality() const noexcept;
+  const Interfaces &interfaces() const noexcept;
+  // Ids of the binding's plugins, ascending.
+  std::vector<std::string> plugin_ids() const;
+
+  // Calls `interface`.`function` in every plugin of the binding. An unknown
+  // interface or function fails the whole dispatch; everything else (arguments
+  // that do not fit, a trap, a busy plugin) is an error of that plugin's result.
+  // Safe to call from several threads; a plugin runs one call at a time.
+  Result<DispatchResults, DispatchError>
+  dispatch(std::string_view interface, std::string_view function, std::span<const Val> args) const;
+
+private:
+  friend Result<PluginInstance> detail::link(wasmtime::Engine &, wasmtime::component::Linker,
+                                             std::vector<Binding>, wasmtime::component::Component,
+                                             detail::ContextBox);
+  explicit Binding(std::shared_ptr<const detail::BindingState> state) : state_(std::move(state)) {}
+
+  std::shared_ptr<const detail::BindingState> state_;
+};
+
+} // namespace wasm_link

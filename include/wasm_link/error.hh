@@ -1,0 +1,39 @@
+// Errors of the host API outside dispatch: loading, linking, instantiating and
+// building bindings. Dispatch has its own error type (dispatch_error.hh) because
+// its cases are part of the plugin ABI.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <wasmtime.hh>
+#include <wasmtime/component.hh>
+
+namespace wasm_link {
+
+class Error {
+public:
+  enum class Kind {
+    load,        // reading or compiling a component (bad file, bad binary, bad WAT)
+    binding,     // a binding that cannot be built (bad package name, wrong plugin count, ...)
+    link,        // sockets or exports that do not fit
+    instantiate, // Wasmtime refused to instantiate a component
+  };
+
+  Error(Kind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
+
+  Kind kind() const noexcept { return kind_; }
+  // A complete sentence naming what failed and where, e.g.
+  // "cannot compile component `plugins/leaf.wat`: expected `(`".
+  const std::string &message() const noexcept { return message_; }
+
+private:
+  Kind kind_;
+  std::string message_;
+};
+
+std::string_view to_string(Error::Kind kind) noexcept;
+
+// The result type of the library: Wasmtime's own, with our error types.
+template <typename T, typename E = Error> using Result = wasmtime::Result<T, E>;
+
+} // namespace wasm_link

@@ -1,0 +1,105 @@
+// Plugins: a compiled component with a context of the embedder's type, and the
+// instances they become.
+#pragma once
+
+#include <memory>
+#include <typeinfo>
+#include <utility>
+#include <variant>
+#include <vector>
+#include <wasm_link/error.hh>
+#include <wasmtime.hh>
+#include <wasmtime/component.hh>
+
+namespace wasm_link {
+
+class Binding;
+class PluginInstance;
+
+namespace detail {
+struct PluginState;
+
+// An owned value of any type, recovered only as that type.
+class ContextBox {
+public:
+  template <typename Ctx>
+  explicit ContextBox(Ctx context)
+      : value_(new Ctx(std::move(context)), [](void *p) { delete static_cast<Ctx *>(p); }),
+        type_(&typeid(Ctx)) {}
+
+  template <typename Ctx> Ctx *get() const noexcept {
+    return *type_ == typeid(Ctx) ? static_cast<Ctx *>(value_.get()) : nullptr;
+  }
+
+private:
+  std::unique_ptr<void, void (*)(void *)> value_;
+  const std::type_info *type_;
+};
+
+} // namespace detail
+
+// An instantiated plugin: its store, its instance and its context. A handle:
+// copies refer to the same instance, which lives while any handle or binding
+// holds it. Calls into it are serialised (one thread at a time).
+class PluginInstance {
+public:
+  // The context, or null when it is not of type `Ctx`.
+  template <typename Ctx> Ctx *context() const noexcept { return box().get<Ctx>(); }
+
+  const wasmtime::component::Component &component() const noexcept;
+
+private:
+  friend struct detail::PluginState;
+  friend class Binding;
+  explicit PluginInstance(std::shared_ptr<detail::PluginState> state) : state_(std::move(state)) {}
+  const detail::ContextBox &box() const noexcept;
+
+  std::shared_ptr<detail::PluginState> state_;
+};
+
+namespace detail {
+Result<PluginInstance> instantiate(wasmtime::Engine &engine, wasmtime::component::Linker &linker,
+                                   wasmtime::component::Component component, ContextBox context);
+Result<PluginInstance> link(wasmtime::Engine &engine, wasmtime::component::Linker linker,
+                            std::vector<Binding> sockets, wasmtime::component::Component component,
+                            ContextBox context);
+const ContextBox *context_box(wasmtime::Store::Context store) noexcept;
+} // namespace detail
+
+// A compiled component and the context its instance will carry. `Ctx` is any
+// movable type of the embedder's; host functions the embedder adds to the linker
+// reach it with wasm_link::context<Ctx>(store).
+template <typename Ctx = std::monostate> class Plugin {
+public:
+  explicit Plugin(wasmtime::component::Component component, Ctx context = Ctx{})
+      : component_(std::move(component)), context_(std::move(context)) {}
+
+  // Instantiates the component in a store of its own. Its imports must all be
+  // satisfied by `linker`.
+  Result<PluginInstance> instantiate(wasmtime::Engine &engine,
+                                     wasmtime::component::Linker &linker) && {
+    return detail::instantiate(engine, linker, std::move(component_),
+                               detail::ContextBox(std::move(context_)));
+  }
+
+  // Defines the sockets (one import instance `<package>/<interface>` for each
+  // interface of each binding) in `linker`, then instantiates the component.
+  Result<PluginInstance> link(wasmtime::Engine &engine, wasmtime::component::Linker linker,
+                              std::vector<Binding> sockets) && {
+    return detail::link(engine, std::move(linker), std::move(sockets), std::move(component_),
+                        detail::ContextBox(std::move(context_)));
+  }
+
+private:
+  wasmtime::component::Component component_;
+  Ctx context_;
+};
+
+// The context of the plugin whose store `store` is, for host functions; null when
+// the store is not a plugin's or its context is not of type `Ctx`.
+template <typename Ctx> Ctx *context(wasmtime::Store::Context store) noexcept {
+  const detail::ContextBox *box = detail::context_box(store);
+  return box == nullptr ? nullptr : box->get<Ctx>();
+}
+
+} // namespace wasm_link

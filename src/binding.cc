@@ -1,0 +1,208 @@
+#include <wasm_link/binding.hh>
+
+#include "binding_state.hh"
+
+#include <algorithm>
+#include <set>
+
+namespace wasm_link {
+namespace detail {
+
+std::string BindingState::path(std::string_view interface) const {
+  auto at = package.find('@');
+  if (at == std::string::npos)
+    return package + "/" + std::string(interface);
+  return package.substr(0, at) + "/" + std::string(interface) + package.substr(at);
+}
+
+namespace {
+
+// A WIT identifier in kebab case: words of lowercase letters and digits, each
+// starting with a letter, joined by single hyphens.
+bool is_kebab(std::string_view s) {
+  if (s.empty())
+    return false;
+  bool word_start = true;
+  for (char c : s) {
+    if (c == '-') {
+      if (word_start)
+        return false;
+      word_start = true;
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9' && !word_start)) {
+      word_start = false;
+    } else {
+      return false;
+    }
+  }
+  return !word_start;
+}
+
+std::optional<std::string> package_name_problem(std::string_view package) {
+  auto at = package.find('@');
+  std::string_view name = package.substr(0, at);
+  if (at != std::string_view::npos) {
+    std::string_view version = package.substr(at + 1);
+    if (version.empty() ||
+        version.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz"
+                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ.-+") != std::string_view::npos)
+      return "the version after `@` is not a semantic version";
+  }
+  auto colon = name.find(':');
+  if (colon == std::string_view::npos)
+    return "it has no `namespace:` prefix";
+  if (!is_kebab(name.substr(0, colon)) || !is_kebab(name.substr(colon + 1)))
+    return "namespace and name must be kebab-case identifiers";
+  return std::nullopt;
+}
+
+Result<Export> resolve(const BindingState &binding, const Plug &plug, std::string_view interface,
+                       std::string_view function) {
+  const std::string path = binding.path(interface);
+  auto where = [&] { return "plugin `" + plug.id + "` in binding `" + binding.package + "`"; };
+  const auto &component = plug.plugin->component;
+  auto instance_index = component.export_index(nullptr, path);
+  if (!instance_index)
+    return Error(Error::Kind::link, where() + " does not export instance `" + path + "`");
+  auto func_index = component.export_index(&*instance_index, function);
+  if (!func_index)
+    return Error(Error::Kind::link, where() + " does not export function `" +
+                                        std::string(function) + "` in `" + path + "`");
+  std::lock_guard lock(plug.plugin->mutex);
+  auto context = plug.plugin->store.context();
+  auto func = plug.plugin->instance->get_func(context, *func_index);
+  if (!func)
+    return Error(Error::Kind::link, where() + ": export `" + std::string(function) + "` of `" +
+                                        path + "` is not a function");
+  auto type = func->type(context);
+  Export out{*func, {}, type.result().has_value()};
+  for (std::size_t i = 0; i < type.param_count(); ++i) {
+    auto param = type.param_nth(i);
+    out.params.emplace_back(std::string(param->first), std::move(param->second));
+  }
+  return out;
+}
+
+CallResult call(const BindingState &binding, const Plug &plug, std::string_view interface,
+                std::string_view function, const Export &target, std::span<const Val> args) {
+  auto where = [&] {
+    return "plugin `" + plug.id + "`, `" + binding.path(interface) + "`.`" + std::string(function) +
+           "`";
+  };
+  if (args.size() != target.params.size())
+    return DispatchError::invalid_argument_list(
+        where() + " takes " + std::to_string(target.params.size()) + " arguments, " +
+        std::to_string(args.size()) + " given");
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (auto why = type_mismatch(args[i], target.params[i].second))
+      return DispatchError::invalid_argument_list(where() + ": argument " + std::to_string(i) +
+                                                  " `" + target.params[i].first + "`: " + *why);
+  }
+  auto lock = CallLock::acquire(*plug.plugin);
+  if (!lock)
+    return lock.err();
+  Val result(false);
+  auto called = target.func.call(plug.plugin->store.context(),
+                                 wasmtime::Span<const Val>(args.data(), args.size()),
+                                 wasmtime::Span<Val>(&result, target.has_result ? 1 : 0));
+  if (!called)
+    return DispatchError::runtime_exception(called.err().message());
+  if (!target.has_result)
+    return std::optional<Val>();
+  return std::optional<Val>(std::move(result));
+}
+
+} // namespace
+} // namespace detail
+
+const CallResult *DispatchResults::find(std::string_view id) const noexcept {
+  auto it = std::lower_bound(results_.begin(), results_.end(), id,
+                             [](const PluginResult &r, std::string_view id) { return r.id < id; });
+  return it != results_.end() && it->id == id ? &it->result : nullptr;
+}
+
+Result<Binding> Binding::create(std::string package, Interfaces interfaces, Cardinality cardinality,
+                                Plugs plugins) {
+  if (auto problem = detail::package_name_problem(package))
+    return Error(Error::Kind::binding, "binding package name `" + package + "` is invalid: " +
+                                           *problem + " (expected `namespace:name[@version]`)");
+  if (!admits(cardinality, plugins.size()))
+    return Error(Error::Kind::binding, "binding `" + package + "` is " +
+                                           std::string(to_string(cardinality)) + " but was given " +
+                                           std::to_string(plugins.size()) + " plugins");
+
+  auto state = std::make_shared<detail::BindingState>();
+  state->package = std::move(package);
+  state->interfaces = std::move(interfaces);
+  state->cardinality = cardinality;
+
+  std::size_t count = 0;
+  for (const auto &[name, interface] : state->interfaces) {
+    auto &functions = state->slots[name];
+    for (const auto &[function, _] : interface.functions())
+      functions.emplace(function, count++);
+  }
+
+  std::sort(plugins.begin(), plugins.end(),
+            [](const auto &a, const auto &b) { return a.first < b.first; });
+  for (std::size_t i = 0; i < plugins.size(); ++i) {
+    const std::string &id = plugins[i].first;
+    if (id.empty())
+      return Error(Error::Kind::binding,
+                   "binding `" + state->package + "` has a plugin with an empty id");
+    if (i > 0 && plugins[i - 1].first == id)
+      return Error(Error::Kind::binding,
+                   "binding `" + state->package + "` has two plugins with id `" + id + "`");
+  }
+
+  for (auto &[id, instance] : plugins) {
+    detail::Plug plug{id, detail::PluginState::share(instance), {}};
+    plug.exports.reserve(count);
+    for (const auto &[name, functions] : state->slots)
+      for (const auto &[function, _] : functions) {
+        auto resolved = detail::resolve(*state, plug, name, function);
+        if (!resolved)
+          return resolved.err();
+        plug.exports.push_back(resolved.ok());
+      }
+    state->plugs.push_back(std::move(plug));
+  }
+  return Binding(std::move(state));
+}
+
+const std::string &Binding::package() const noexcept {
+  return state_->package;
+}
+Cardinality Binding::cardinality() const noexcept {
+  return state_->cardinality;
+}
+const Binding::Interfaces &Binding::interfaces() const noexcept {
+  return state_->interfaces;
+}
+
+std::vector<std::string> Binding::plugin_ids() const {
+  std::vector<std::string> ids;
+  for (const auto &plug : state_->plugs)
+    ids.push_back(plug.id);
+  return ids;
+}
+
+Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interface,
+                                                         std::string_view function,
+                                                         std::span<const Val> args) const {
+  const detail::BindingState &state = *state_;
+  auto slot = state.slots.find(interface);
+  if (slot == state.slots.end())
+    return DispatchError::invalid_interface_path(state.path(interface));
+  auto index = slot->second.find(function);
+  if (index == slot->second.end())
+    return DispatchError::invalid_function(std::string(function));
+
+  std::vector<PluginResult> results;
+  results.reserve(state.plugs.size());
+  for (const auto &plug : state.plugs)
+    results.push_back({plug.id, detail::call(state, plug, interface, function,
+                                             plug.exports[index->second], args)});
+  return DispatchResults(std::move(results));
+}
+
+} // namespace wasm_link

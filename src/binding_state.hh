@@ -1,0 +1,42 @@
+// What a Binding handle refers to: its interfaces, and for each plugin the
+// exports resolved once when the plugin was placed, so that dispatch does no name
+// lookups in Wasmtime.
+#pragma once
+
+#include "plugin_state.hh"
+
+#include <string>
+#include <vector>
+#include <wasm_link/binding.hh>
+#include <wasmtime.hh>
+#include <wasmtime/component.hh>
+
+namespace wasm_link::detail {
+
+// One function as one plugin exports it.
+struct Export {
+  wasmtime::component::Func func;
+  std::vector<std::pair<std::string, ValType>> params;
+  bool has_result;
+};
+
+struct Plug {
+  std::string id;
+  std::shared_ptr<PluginState> plugin;
+  // Indexed like BindingState::slots' values.
+  std::vector<Export> exports;
+};
+
+struct BindingState {
+  std::string package;
+  Binding::Interfaces interfaces;
+  Cardinality cardinality;
+  // interface -> function -> index into Plug::exports.
+  std::map<std::string, std::map<std::string, std::size_t, std::less<>>, std::less<>> slots;
+  std::vector<Plug> plugs; // ascending id
+
+  // The instance name `<namespace>:<name>/<interface>[@<version>]`.
+  std::string path(std::string_view interface) const;
+};
+
+} // namespace wasm_link::detail

@@ -1,0 +1,112 @@
+#include <wasm_link/interface.hh>
+
+#include <wasm_link/value.hh>
+#include <wasmtime.hh>
+#include <wasmtime/component.hh>
+
+namespace wasm_link {
+namespace {
+
+bool holds_resource(const ValType &type) {
+  switch (type.kind()) {
+  case WASMTIME_COMPONENT_VALTYPE_OWN:
+  case WASMTIME_COMPONENT_VALTYPE_BORROW:
+    return true;
+  case WASMTIME_COMPONENT_VALTYPE_LIST:
+    return holds_resource(type.list().element());
+  case WASMTIME_COMPONENT_VALTYPE_OPTION:
+    return holds_resource(type.option().ty());
+  case WASMTIME_COMPONENT_VALTYPE_MAP:
+    return holds_resource(type.map().key()) || holds_resource(type.map().value());
+  case WASMTIME_COMPONENT_VALTYPE_RESULT: {
+    auto ok = type.result().ok();
+    auto err = type.result().err();
+    return (ok && holds_resource(*ok)) || (err && holds_resource(*err));
+  }
+  case WASMTIME_COMPONENT_VALTYPE_RECORD:
+    for (std::size_t i = 0; i < type.record().field_count(); ++i)
+      if (holds_resource(type.record().field_nth(i)->second))
+        return true;
+    return false;
+  case WASMTIME_COMPONENT_VALTYPE_TUPLE:
+    for (std::size_t i = 0; i < type.tuple().types_count(); ++i)
+      if (holds_resource(*type.tuple().types_nth(i)))
+        return true;
+    return false;
+  case WASMTIME_COMPONENT_VALTYPE_VARIANT:
+    for (std::size_t i = 0; i < type.variant().case_count(); ++i) {
+      auto c = type.variant().case_nth(i);
+      if (c->second && holds_resource(*c->second))
+        return true;
+    }
+    return false;
+  default:
+    return false;
+  }
+}
+
+} // namespace
+
+std::pair<FunctionKind, std::string> classify_function_name(std::string_view name) {
+  auto after = [&](std::string_view prefix) -> std::optional<std::string_view> {
+    if (name.substr(0, prefix.size()) == prefix)
+      return name.substr(prefix.size());
+    return std::nullopt;
+  };
+  if (auto rest = after("[constructor]"))
+    return {FunctionKind::constructor, std::string(*rest)};
+  if (auto rest = after("[method]"))
+    return {FunctionKind::method, std::string(rest->substr(0, rest->find('.')))};
+  if (auto rest = after("[static]"))
+    return {FunctionKind::static_, std::string(rest->substr(0, rest->find('.')))};
+  return {FunctionKind::freestanding, {}};
+}
+
+Interface &Interface::function(std::string name, ReturnKind returns) {
+  auto [kind, resource] = classify_function_name(name);
+  functions_.insert_or_assign(std::move(name), Function{kind, returns, std::move(resource), {}});
+  return *this;
+}
+
+Interface &Interface::resource(std::string name) {
+  resources_.insert(std::move(name));
+  return *this;
+}
+
+const Function *Interface::find(std::string_view name) const {
+  auto it = functions_.find(name);
+  return it == functions_.end() ? nullptr : &it->second;
+}
+
+Result<Interface> Interface::from_component(const wasmtime::Engine &engine,
+                                            const wasmtime::component::Component &component,
+                                            std::string_view export_name) {
+  if (component.capi() == nullptr)
+    return Error(Error::Kind::link, "cannot read interface `" + std::string(export_name) +
+                                        "`: the component was moved from");
+  auto item = component.type().export_get(engine, export_name);
+  if (!item || !item->is_component_instance())
+    return Error(Error::Kind::link,
+                 "the component exports no instance `" + std::string(export_name) + "`");
+  const auto &instance = item->component_instance();
+  Interface out;
+  for (std::size_t i = 0; i < instance.export_count(engine); ++i) {
+    auto entry = instance.export_nth(engine, i);
+    const auto &[name, export_item] = *entry;
+    if (export_item.is_resource()) {
+      out.resource(std::string(name));
+    } else if (export_item.is_component_func()) {
+      const auto &type = export_item.component_func();
+      auto result = type.result();
+      ReturnKind returns = !result                   ? ReturnKind::none
+                           : holds_resource(*result) ? ReturnKind::value_with_resources
+                                                     : ReturnKind::value;
+      auto [kind, resource] = classify_function_name(name);
+      out.functions_.insert_or_assign(std::string(name),
+                                      Function{kind, returns, std::move(resource), type});
+    }
+  }
+  return out;
+}
+
+} // namespace wasm_link

@@ -1,0 +1,53 @@
+// The dispatch error cases are the ABI's: names, order and payloads.
+#include <gtest/gtest.h>
+#include <wasm_link/dispatch_error.hh>
+
+namespace wasm_link {
+namespace {
+
+TEST(DispatchError, CasesMatchTheAbiTable) {
+  struct Case {
+    DispatchError error;
+    std::string_view name;
+    bool payload;
+  };
+  const Case cases[] = {
+      {DispatchError::lock_rejected(), "lock-rejected", false},
+      {DispatchError::invalid_interface_path("a:b/c"), "invalid-interface-path", true},
+      {DispatchError::invalid_function("f"), "invalid-function", true},
+      {DispatchError::missing_response(), "missing-response", false},
+      {DispatchError::runtime_exception("trap"), "runtime-exception", true},
+      {DispatchError::invalid_argument_list(), "invalid-argument-list", false},
+      {DispatchError::unsupported_type("future"), "unsupported-type", true},
+      {DispatchError::executor_unavailable(), "executor-unavailable", false},
+      {DispatchError::resource_table_full(), "resource-table-full", false},
+      {DispatchError::resource_handle_conversion_failed(), "resource-handle-conversion-failed",
+       false},
+      {DispatchError::invalid_resource_handle(), "invalid-resource-handle", false},
+  };
+  ASSERT_EQ(std::size(cases), DispatchError::kind_count);
+  for (std::size_t i = 0; i < std::size(cases); ++i) {
+    const auto &[error, name, payload] = cases[i];
+    EXPECT_EQ(static_cast<std::size_t>(error.kind()), i);
+    EXPECT_EQ(error.case_name(), name);
+    EXPECT_EQ(case_name(error.kind()), name);
+    EXPECT_EQ(error.has_payload(), payload) << name;
+  }
+}
+
+TEST(DispatchError, MessageNamesCasePayloadAndDetail) {
+  EXPECT_EQ(DispatchError::invalid_function("get").message(), "invalid-function: get");
+  EXPECT_EQ(
+      DispatchError::invalid_argument_list("argument 0 `v`: expected u32, found s32").message(),
+      "invalid-argument-list (argument 0 `v`: expected u32, found s32)");
+  EXPECT_EQ(DispatchError::lock_rejected().message(), "lock-rejected");
+}
+
+TEST(DispatchError, EqualityIsWhatTheAbiCarries) {
+  EXPECT_EQ(DispatchError::lock_rejected("one"), DispatchError::lock_rejected("two"));
+  EXPECT_FALSE(DispatchError::invalid_function("a") == DispatchError::invalid_function("b"));
+  EXPECT_FALSE(DispatchError::missing_response() == DispatchError::lock_rejected());
+}
+
+} // namespace
+} // namespace wasm_link

@@ -1,0 +1,275 @@
+// Every component value type crosses into a plugin and back unchanged, and every
+// way a host argument can fail to fit is refused before the plugin runs.
+#include "support.hh"
+
+#include <cstdint>
+#include <gtest/gtest.h>
+#include <limits>
+#include <thread>
+
+namespace wasm_link {
+namespace {
+
+using namespace wasm_link::testing;
+using wasmtime::component::Flag;
+using wasmtime::component::Flags;
+using wasmtime::component::List;
+using wasmtime::component::Map;
+using wasmtime::component::Record;
+using wasmtime::component::Tuple;
+using wasmtime::component::Variant;
+using wasmtime::component::WitOption;
+using wasmtime::component::WitResult;
+
+class Echo : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    engine_ = new wasmtime::Engine(make_engine());
+    wasmtime::component::Linker linker(*engine_);
+    auto component = load(*engine_, "values/echo.wat");
+    auto echo = take(Interface::from_component(*engine_, component, "test:values/echo"));
+    auto instance = take(Plugin(component).instantiate(*engine_, linker));
+    binding_ = new Binding(take(Binding::create("test:values", {{"echo", echo}},
+                                                Cardinality::exactly_one, {{"echo", instance}})));
+  }
+  static void TearDownTestSuite() {
+    delete binding_;
+    delete engine_;
+  }
+
+  static CallResult call(std::string_view function, std::vector<Val> args) {
+    auto results = binding_->dispatch("echo", function, args);
+    if (!results)
+      throw std::runtime_error(results.err().message());
+    EXPECT_EQ(results.ok_ref().size(), 1u);
+    return results.ok_ref()[0].result;
+  }
+  static std::uint32_t calls() { return call("calls", {}).ok_ref()->get_u32(); }
+
+  static wasmtime::Engine *engine_;
+  static Binding *binding_;
+};
+wasmtime::Engine *Echo::engine_ = nullptr;
+Binding *Echo::binding_ = nullptr;
+
+struct RoundTrip {
+  std::string function;
+  Val value;
+  std::string wave;
+};
+
+std::string big_bytes_wave(std::size_t n) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < n; ++i)
+    out += (i ? ", " : "") + std::to_string(i % 251);
+  return out + "]";
+}
+
+Val big_bytes(std::size_t n) {
+  std::vector<Val> bytes;
+  for (std::size_t i = 0; i < n; ++i)
+    bytes.emplace_back(static_cast<std::uint8_t>(i % 251));
+  return List(std::move(bytes));
+}
+
+std::vector<RoundTrip> round_trips() {
+  return {
+      {"echo-bool", Val(true), "true"},
+      {"echo-bool", Val(false), "false"},
+      {"echo-s8", Val(std::int8_t{-128}), "-128"},
+      {"echo-u8", Val(std::uint8_t{255}), "255"},
+      {"echo-s16", Val(std::int16_t{-32768}), "-32768"},
+      {"echo-u16", Val(std::uint16_t{65535}), "65535"},
+      {"echo-s32", Val(std::numeric_limits<std::int32_t>::min()), "-2147483648"},
+      {"echo-u32", Val(std::numeric_limits<std::uint32_t>::max()), "4294967295"},
+      {"echo-s64", Val(std::numeric_limits<std::int64_t>::min()), "-9223372036854775808"},
+      {"echo-u64", Val(std::numeric_limits<std::uint64_t>::max()), "18446744073709551615"},
+      {"echo-f32", Val(1.5f), "1.5"},
+      {"echo-f32", Val(-std::numeric_limits<float>::infinity()), "-inf"},
+      {"echo-f64", Val(3.141592653589793), "3.141592653589793"},
+      {"echo-f64", Val(std::numeric_limits<double>::quiet_NaN()), "nan"},
+      {"echo-char", Val::char_(U'λ'), "'λ'"},
+      {"echo-char", Val::char_(U'\''), "'\\''"},
+      {"echo-char", Val::char_(0x1F600), "'😀'"},
+      {"echo-string", Val::string("say \"hi\"\n\tüñí"), "\"say \\\"hi\\\"\\n\\tüñí\""},
+      {"echo-string", Val::string(""), "\"\""},
+      {"echo-bytes", List({Val(std::uint8_t{0}), Val(std::uint8_t{1}), Val(std::uint8_t{255})}),
+       "[0, 1, 255]"},
+      {"echo-bytes", List(std::vector<Val>{}), "[]"},
+      {"echo-bytes", big_bytes(70000), big_bytes_wave(70000)},
+      {"echo-strings", List({Val::string("a"), Val::string(""), Val::string("ccc")}),
+       "[\"a\", \"\", \"ccc\"]"},
+      {"echo-record", Record({{"x", Val(7u)}, {"label", Val::string("seven")}}),
+       "{x: 7, label: \"seven\"}"},
+      {"echo-nested",
+       Record({{"name", Val::string("n")},
+               {"tags", List({Val::string("t1"), Val::string("t2")})},
+               {"weight", WitOption(Val(3u))}}),
+       "{name: \"n\", tags: [\"t1\", \"t2\"], weight: some(3)}"},
+      {"echo-nested",
+       Record({{"name", Val::string("")},
+               {"tags", List(std::vector<Val>{})},
+               {"weight", WitOption(std::nullopt)}}),
+       "{name: \"\", tags: [], weight: none}"},
+      {"echo-tuple", Tuple({Val(std::uint8_t{9}), Val::string("nine")}), "(9, \"nine\")"},
+      {"echo-variant", Variant("empty", std::nullopt), "empty"},
+      {"echo-variant", Variant("count", Val(5u)), "count(5)"},
+      {"echo-variant", Variant("named", Val::string("x")), "named(\"x\")"},
+      {"echo-enum", Val::enum_("green"), "green"},
+      {"echo-option", WitOption(Val(4u)), "some(4)"},
+      {"echo-option", WitOption(std::nullopt), "none"},
+      {"echo-result", WitResult::ok(Val::string("fine")), "ok(\"fine\")"},
+      {"echo-result", WitResult::err(Val(13u)), "err(13)"},
+      {"echo-flags", Flags({Flag("read"), Flag("exec")}), "{read, exec}"},
+      {"echo-flags", Flags(std::vector<Flag>{}), "{}"},
+      {"echo-map", Map({{Val::string("a"), Val(1u)}, {Val::string("b"), Val(2u)}}),
+       "[(\"a\", 1), (\"b\", 2)]"},
+      {"echo-map", Map(std::vector<std::pair<Val, Val>>{}), "[]"},
+  };
+}
+
+TEST_F(Echo, EveryValueTypeRoundTrips) {
+  for (const auto &[function, value, wave] : round_trips()) {
+    SCOPED_TRACE(function + " " + wave.substr(0, 60));
+    ASSERT_EQ(to_string(value), wave);
+    CallResult result = call(function, {value});
+    ASSERT_TRUE(result) << result.err_ref().message();
+    ASSERT_TRUE(result.ok_ref().has_value());
+    EXPECT_EQ(to_string(*result.ok_ref()), wave);
+  }
+}
+
+TEST_F(Echo, FunctionWithoutResultGivesNoValue) {
+  CallResult result = call("take-u32", {Val(1u)});
+  ASSERT_TRUE(result) << result.err_ref().message();
+  EXPECT_FALSE(result.ok_ref().has_value());
+}
+
+TEST_F(Echo, UnknownInterfaceIsInvalidInterfacePath) {
+  auto results = binding_->dispatch("nope", "echo-u32", std::vector<Val>{Val(1u)});
+  ASSERT_FALSE(results);
+  EXPECT_EQ(results.err_ref().kind(), DispatchError::Kind::invalid_interface_path);
+  EXPECT_EQ(results.err_ref().case_name(), "invalid-interface-path");
+  EXPECT_EQ(results.err_ref().payload(), "test:values/nope");
+}
+
+TEST_F(Echo, UnknownFunctionIsInvalidFunction) {
+  auto results = binding_->dispatch("echo", "echo-nothing", std::vector<Val>{});
+  ASSERT_FALSE(results);
+  EXPECT_EQ(results.err_ref().kind(), DispatchError::Kind::invalid_function);
+  EXPECT_EQ(results.err_ref().case_name(), "invalid-function");
+  EXPECT_EQ(results.err_ref().payload(), "echo-nothing");
+}
+
+TEST_F(Echo, TrapIsRuntimeExceptionWithWasmtimesMessage) {
+  CallResult result = call("trap", {});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.err_ref().kind(), DispatchError::Kind::runtime_exception);
+  EXPECT_NE(result.err_ref().payload().find("wasm `unreachable` instruction executed"),
+            std::string::npos)
+      << result.err_ref().payload();
+}
+
+struct BadArguments {
+  std::string function;
+  std::vector<Val> args;
+  std::string detail;
+};
+
+std::vector<BadArguments> bad_arguments() {
+  const std::string u32 = "plugin `echo`, `test:values/echo`.`echo-u32`";
+  return {
+      {"echo-u32", {}, u32 + " takes 1 arguments, 0 given"},
+      {"echo-u32", {Val(1u), Val(2u)}, u32 + " takes 1 arguments, 2 given"},
+      {"echo-u32", {Val::string("1")}, u32 + ": argument 0 `v`: expected u32, found string"},
+      {"echo-u32", {Val(std::int32_t{1})}, u32 + ": argument 0 `v`: expected u32, found s32"},
+      {"echo-string",
+       {Val::string("\xff\xfe")},
+       "plugin `echo`, `test:values/echo`.`echo-string`: argument 0 `v`: string is not valid "
+       "UTF-8"},
+      {"echo-char",
+       {Val::char_(0xD800)},
+       "plugin `echo`, `test:values/echo`.`echo-char`: argument 0 `v`: char 55296 is not a "
+       "Unicode scalar value"},
+      {"echo-bytes",
+       {List({Val(std::uint8_t{1}), Val(2u)})},
+       "plugin `echo`, `test:values/echo`.`echo-bytes`: argument 0 `v`: element 1: expected u8, "
+       "found u32"},
+      {"echo-record",
+       {Record({{"label", Val::string("x")}, {"x", Val(1u)}})},
+       "plugin `echo`, `test:values/echo`.`echo-record`: argument 0 `v`: expected field `x`, "
+       "found `label`"},
+      {"echo-record",
+       {Record({{"x", Val(1u)}})},
+       "plugin `echo`, `test:values/echo`.`echo-record`: argument 0 `v`: record { x: u32, label: "
+       "string } has 2 fields, found 1"},
+      {"echo-variant",
+       {Variant("count", std::nullopt)},
+       "plugin `echo`, `test:values/echo`.`echo-variant`: argument 0 `v`: case `count` needs a "
+       "payload"},
+      {"echo-variant",
+       {Variant("square", Val(1u))},
+       "plugin `echo`, `test:values/echo`.`echo-variant`: argument 0 `v`: no case `square` in "
+       "variant { empty, count(u32), named(string) }"},
+      {"echo-enum",
+       {Val::enum_("purple")},
+       "plugin `echo`, `test:values/echo`.`echo-enum`: argument 0 `v`: no case `purple` in enum { "
+       "red, green, blue }"},
+      {"echo-flags",
+       {Flags({Flag("read"), Flag("read")})},
+       "plugin `echo`, `test:values/echo`.`echo-flags`: argument 0 `v`: flag `read` given twice"},
+      {"echo-flags",
+       {Flags({Flag("delete")})},
+       "plugin `echo`, `test:values/echo`.`echo-flags`: argument 0 `v`: no flag `delete` in flags "
+       "{ read, write, exec }"},
+      {"echo-option",
+       {WitOption(Val::string("x"))},
+       "plugin `echo`, `test:values/echo`.`echo-option`: argument 0 `v`: some: expected u32, found "
+       "string"},
+      {"echo-result",
+       {WitResult::err(std::nullopt)},
+       "plugin `echo`, `test:values/echo`.`echo-result`: argument 0 `v`: err needs a payload"},
+      {"echo-map",
+       {Map({{Val(1u), Val(1u)}})},
+       "plugin `echo`, `test:values/echo`.`echo-map`: argument 0 `v`: key of entry 0: expected "
+       "string, found u32"},
+  };
+}
+
+TEST_F(Echo, ArgumentsThatDoNotFitAreRefusedBeforeThePluginRuns) {
+  const std::uint32_t before = calls();
+  for (const auto &[function, args, detail] : bad_arguments()) {
+    SCOPED_TRACE(detail);
+    CallResult result = call(function, args);
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.err_ref().kind(), DispatchError::Kind::invalid_argument_list);
+    EXPECT_EQ(result.err_ref().case_name(), "invalid-argument-list");
+    EXPECT_EQ(result.err_ref().payload(), "");
+    EXPECT_EQ(result.err_ref().detail(), detail);
+  }
+  EXPECT_EQ(calls(), before);
+}
+
+TEST_F(Echo, ConcurrentDispatchWaitsItsTurn) {
+  const std::uint32_t before = calls();
+  constexpr int threads = 4, per_thread = 200;
+  std::vector<std::thread> workers;
+  std::atomic<int> failures = 0;
+  for (int t = 0; t < threads; ++t)
+    workers.emplace_back([&, t] {
+      for (int i = 0; i < per_thread; ++i) {
+        const std::uint32_t n = static_cast<std::uint32_t>(t * per_thread + i);
+        auto results = binding_->dispatch("echo", "echo-u32", std::vector<Val>{Val(n)});
+        if (!results || !results.ok_ref()[0].result ||
+            results.ok_ref()[0].result.ok_ref()->get_u32() != n)
+          ++failures;
+      }
+    });
+  for (auto &worker : workers)
+    worker.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(calls(), before + threads * per_thread);
+}
+
+} // namespace
+} // namespace wasm_link
