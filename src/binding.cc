@@ -82,6 +82,8 @@ Result<Export> resolve(const BindingState &binding, const Plug &plug, std::strin
   return out;
 }
 
+} // namespace
+
 CallResult call(const BindingState &binding, const Plug &plug, std::string_view interface,
                 std::string_view function, const Export &target, std::span<const Val> args) {
   auto where = [&] {
@@ -111,7 +113,12 @@ CallResult call(const BindingState &binding, const Plug &plug, std::string_view 
   return std::optional<Val>(std::move(result));
 }
 
-} // namespace
+} // namespace detail
+
+namespace detail {
+std::shared_ptr<const BindingState> share(const Binding &binding) {
+  return binding.state_;
+}
 } // namespace detail
 
 const CallResult *DispatchResults::find(std::string_view id) const noexcept {

@@ -39,4 +39,19 @@ struct BindingState {
   std::string path(std::string_view interface) const;
 };
 
+// One plugin's call: checks the arguments against its export, takes its lock,
+// calls. Host dispatch and sockets both come through here.
+CallResult call(const BindingState &binding, const Plug &plug, std::string_view interface,
+                std::string_view function, const Export &target, std::span<const Val> args);
+
+// Defines, in `linker`, the socket functions that `consumer` imports from
+// `sockets`: each dispatches into its binding and shapes the result as the import
+// declares it (see "What a consumer sees through a socket" in docs/ABI.md).
+Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
+                                      wasmtime::component::Linker &linker,
+                                      const wasmtime::component::Component &consumer,
+                                      const std::vector<Binding> &sockets);
+
+std::shared_ptr<const BindingState> share(const Binding &binding);
+
 } // namespace wasm_link::detail

@@ -1,5 +1,6 @@
 #include <wasm_link/plugin.hh>
 
+#include "binding_state.hh"
 #include "plugin_state.hh"
 
 #include <algorithm>
@@ -50,12 +51,9 @@ Result<PluginInstance> instantiate(wasmtime::Engine &engine, wasmtime::component
 Result<PluginInstance> link(wasmtime::Engine &engine, wasmtime::component::Linker linker,
                             std::vector<Binding> sockets, wasmtime::component::Component component,
                             ContextBox context) {
-  for (const Binding &socket : sockets) {
-    if (!socket.interfaces().empty())
-      return Error(Error::Kind::link,
-                   "socket `" + socket.package() +
-                       "` has interfaces; this version links only sockets without interfaces");
-  }
+  auto defined = define_sockets(engine, linker, component, sockets);
+  if (!defined)
+    return defined.err();
   return instantiate(engine, linker, std::move(component), std::move(context));
 }
 

@@ -21,7 +21,8 @@ namespace wasm_link {
 
 namespace detail {
 struct BindingState;
-}
+std::shared_ptr<const BindingState> share(const Binding &binding);
+} // namespace detail
 
 // What one plugin's call gave: its value (none for a function without a result)
 // or the error.
@@ -78,9 +79,7 @@ public:
   dispatch(std::string_view interface, std::string_view function, std::span<const Val> args) const;
 
 private:
-  friend Result<PluginInstance> detail::link(wasmtime::Engine &, wasmtime::component::Linker,
-                                             std::vector<Binding>, wasmtime::component::Component,
-                                             detail::ContextBox);
+  friend std::shared_ptr<const detail::BindingState> detail::share(const Binding &);
   explicit Binding(std::shared_ptr<const detail::BindingState> state) : state_(std::move(state)) {}
 
   std::shared_ptr<const detail::BindingState> state_;

@@ -1,0 +1,137 @@
+// A consumer plugin calls a binding through its socket and sees the result in the
+// shape its import declares for the binding's cardinality. The relay fixtures
+// return exactly what their socket gave them, so the host sees the consumer's view.
+#include "support.hh"
+
+#include <gtest/gtest.h>
+
+namespace wasm_link {
+namespace {
+
+using namespace wasm_link::testing;
+
+class Sockets : public ::testing::Test {
+protected:
+  Sockets() : engine(make_engine()) {}
+
+  PluginInstance child(const std::string &file) {
+    wasmtime::component::Linker linker(engine);
+    return take(Plugin(load(engine, "sockets/" + file)).instantiate(engine, linker));
+  }
+
+  Binding children(Cardinality cardinality, Binding::Plugs plugs) {
+    return take(Binding::create("test:child",
+                                {{"root", Interface().function("get-value").function("trap")}},
+                                cardinality, std::move(plugs)));
+  }
+
+  Result<Binding> relay(const std::string &file, Binding socket) {
+    auto component = load(engine, "sockets/" + file);
+    auto instance = Plugin(component).link(engine, wasmtime::component::Linker(engine), {socket});
+    if (!instance)
+      return instance.err();
+    auto interface = take(Interface::from_component(engine, component, "test:relay/root"));
+    return Binding::create("test:relay", {{"root", interface}}, Cardinality::exactly_one,
+                           {{"relay", instance.ok()}});
+  }
+
+  std::string relay_call(const Binding &relay, std::string_view function) {
+    auto results = take(relay.dispatch("root", function, {}));
+    const CallResult &result = results[0].result;
+    if (!result)
+      return "host error: " + result.err_ref().message();
+    return to_string(*result.ok_ref());
+  }
+
+  wasmtime::Engine engine;
+};
+
+TEST_F(Sockets, ExactlyOneIsATupleOfIdAndResult) {
+  auto binding = take(relay("relay_exactly_one.wat",
+                            children(Cardinality::exactly_one, {{"a", child("child_a.wat")}})));
+  EXPECT_EQ(relay_call(binding, "relay-get-value"), "(\"a\", ok(1))");
+}
+
+TEST_F(Sockets, FailingDependencyIsAnErrNotATrapOfTheConsumer) {
+  auto binding = take(relay("relay_exactly_one.wat",
+                            children(Cardinality::exactly_one, {{"a", child("child_a.wat")}})));
+  const std::string out = relay_call(binding, "relay-trap");
+  EXPECT_EQ(out.rfind("(\"a\", err(runtime-exception(\"", 0), 0u) << out;
+  EXPECT_NE(out.find("wasm `unreachable` instruction executed"), std::string::npos) << out;
+}
+
+TEST_F(Sockets, ResultWithoutErrorTypeGetsBareErr) {
+  auto binding = take(relay("relay_exactly_one_bare.wat",
+                            children(Cardinality::exactly_one, {{"a", child("child_a.wat")}})));
+  EXPECT_EQ(relay_call(binding, "relay-get-value"), "(\"a\", ok(1))");
+  EXPECT_EQ(relay_call(binding, "relay-trap"), "(\"a\", err)");
+}
+
+TEST_F(Sockets, AtMostOneIsNoneWhenEmpty) {
+  auto empty = take(relay("relay_at_most_one.wat", children(Cardinality::at_most_one, {})));
+  EXPECT_EQ(relay_call(empty, "relay-get-value"), "none");
+  auto full = take(relay("relay_at_most_one.wat",
+                         children(Cardinality::at_most_one, {{"b", child("child_b.wat")}})));
+  EXPECT_EQ(relay_call(full, "relay-get-value"), "some((\"b\", ok(2)))");
+}
+
+TEST_F(Sockets, ManyPluginsAsMapOrListInIdOrder) {
+  for (auto cardinality : {Cardinality::at_least_one, Cardinality::any}) {
+    auto plugs = [&] {
+      return Binding::Plugs{{"b", child("child_b.wat")}, {"a", child("child_a.wat")}};
+    };
+    auto map = take(relay("relay_any_map.wat", children(cardinality, plugs())));
+    EXPECT_EQ(relay_call(map, "relay-get-value"), "[(\"a\", ok(1)), (\"b\", ok(2))]");
+    auto list = take(relay("relay_any_list.wat", children(cardinality, plugs())));
+    EXPECT_EQ(relay_call(list, "relay-get-value"), "[(\"a\", ok(1)), (\"b\", ok(2))]");
+  }
+}
+
+TEST_F(Sockets, AnyMayBeEmpty) {
+  auto binding = take(relay("relay_any_map.wat", children(Cardinality::any, {})));
+  EXPECT_EQ(relay_call(binding, "relay-get-value"), "[]");
+}
+
+TEST_F(Sockets, HostDispatchToManyPluginsGivesOneResultEach) {
+  auto binding =
+      children(Cardinality::any, {{"b", child("child_b.wat")}, {"a", child("child_a.wat")}});
+  auto results = take(binding.dispatch("root", "get-value", {}));
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].id, "a");
+  EXPECT_EQ(to_string(*results[0].result.ok_ref()), "1");
+  EXPECT_EQ(results[1].id, "b");
+  EXPECT_EQ(to_string(*results.find("b")->ok_ref()), "2");
+  EXPECT_EQ(results.find("c"), nullptr);
+}
+
+TEST_F(Sockets, ImportShapeThatDoesNotFitTheCardinalityIsALinkError) {
+  auto binding =
+      relay("relay_exactly_one.wat", children(Cardinality::any, {{"a", child("child_a.wat")}}));
+  ASSERT_FALSE(binding);
+  EXPECT_EQ(binding.err_ref().kind(), Error::Kind::link);
+  EXPECT_EQ(binding.err_ref().message(),
+            "socket `test:child`: import `test:child/root`: `get-value` returns "
+            "tuple<string, result<u32, variant { lock-rejected, invalid-interface-path(string), "
+            "invalid-function(string), missing-response, runtime-exception(string), "
+            "invalid-argument-list, unsupported-type(string), executor-unavailable, "
+            "resource-table-full, resource-handle-conversion-failed, invalid-resource-handle }>> "
+            "(expected a map or a list, found tuple<string, result<u32, variant { lock-rejected, "
+            "invalid-interface-path(string), invalid-function(string), missing-response, "
+            "runtime-exception(string), invalid-argument-list, unsupported-type(string), "
+            "executor-unavailable, resource-table-full, resource-handle-conversion-failed, "
+            "invalid-resource-handle }>>), but any sockets return map<string, result<T, E>> or "
+            "list<tuple<string, result<T, E>>>");
+}
+
+TEST_F(Sockets, ImportOfAFunctionTheBindingLacksIsALinkError) {
+  auto socket = take(Binding::create("test:child", {{"root", Interface().function("get-value")}},
+                                     Cardinality::exactly_one, {{"a", child("child_a.wat")}}));
+  auto binding = relay("relay_exactly_one.wat", socket);
+  ASSERT_FALSE(binding);
+  EXPECT_EQ(binding.err_ref().message(),
+            "socket `test:child`: import `test:child/root` asks for function `trap`, which "
+            "interface `root` of the binding does not have");
+}
+
+} // namespace
+} // namespace wasm_link
