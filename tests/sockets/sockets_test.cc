@@ -133,5 +133,32 @@ TEST_F(Sockets, ImportOfAFunctionTheBindingLacksIsALinkError) {
             "interface `root` of the binding does not have");
 }
 
+
+TEST_F(Sockets, DeepNestingCallsThroughEveryLevel) {
+  // top -> relay -> child: each level sees the one below in its socket's shape.
+  auto relay_binding = take(relay(
+      "relay_exactly_one.wat", children(Cardinality::exactly_one, {{"c", child("child_a.wat")}})));
+  auto component = load(engine, "sockets/top_of_relay.wat");
+  auto top = take(
+      Plugin(component).link(engine, wasmtime::component::Linker(engine), {relay_binding}));
+  auto top_binding = take(Binding::create(
+      "test:top", {{"root", take(Interface::from_component(engine, component, "test:top/root"))}},
+      Cardinality::exactly_one, {{"top", top}}));
+  EXPECT_EQ(relay_call(top_binding, "top-get-value"), "(\"relay\", ok((\"c\", ok(1))))");
+}
+
+TEST_F(Sockets, SharedDependencyIsOneInstance) {
+  // b -> d and c -> d through one binding: both reach the same instance of d,
+  // whose counter they advance in turn, and so does the host.
+  auto d = children(Cardinality::exactly_one, {{"d", child("child_counter.wat")}});
+  auto b = take(relay("relay_exactly_one.wat", d));
+  auto c = take(relay("relay_exactly_one.wat", d));
+  EXPECT_EQ(relay_call(b, "relay-get-value"), "(\"d\", ok(1))");
+  EXPECT_EQ(relay_call(c, "relay-get-value"), "(\"d\", ok(2))");
+  auto direct = take(d.dispatch("root", "get-value", {}));
+  EXPECT_EQ(to_string(*direct[0].result.ok_ref()), "3");
+  EXPECT_EQ(relay_call(b, "relay-get-value"), "(\"d\", ok(4))");
+}
+
 } // namespace
 } // namespace wasm_link
