@@ -3,7 +3,9 @@
 // return exactly what their socket gave them, so the host sees the consumer's view.
 #include "support.hh"
 
+#include <atomic>
 #include <gtest/gtest.h>
+#include <thread>
 
 namespace wasm_link {
 namespace {
@@ -133,14 +135,13 @@ TEST_F(Sockets, ImportOfAFunctionTheBindingLacksIsALinkError) {
             "interface `root` of the binding does not have");
 }
 
-
 TEST_F(Sockets, DeepNestingCallsThroughEveryLevel) {
   // top -> relay -> child: each level sees the one below in its socket's shape.
   auto relay_binding = take(relay(
       "relay_exactly_one.wat", children(Cardinality::exactly_one, {{"c", child("child_a.wat")}})));
   auto component = load(engine, "sockets/top_of_relay.wat");
-  auto top = take(
-      Plugin(component).link(engine, wasmtime::component::Linker(engine), {relay_binding}));
+  auto top =
+      take(Plugin(component).link(engine, wasmtime::component::Linker(engine), {relay_binding}));
   auto top_binding = take(Binding::create(
       "test:top", {{"root", take(Interface::from_component(engine, component, "test:top/root"))}},
       Cardinality::exactly_one, {{"top", top}}));
@@ -158,6 +159,47 @@ TEST_F(Sockets, SharedDependencyIsOneInstance) {
   auto direct = take(d.dispatch("root", "get-value", {}));
   EXPECT_EQ(to_string(*direct[0].result.ok_ref()), "3");
   EXPECT_EQ(relay_call(b, "relay-get-value"), "(\"d\", ok(4))");
+}
+
+TEST_F(Sockets, SeveralSocketsOfMixedCardinalityAndOneInterfaceNameInTwoPackages) {
+  auto one = children(Cardinality::exactly_one, {{"a", child("child_a.wat")}});
+  auto many = take(Binding::create(
+      "test:other", {{"root", Interface().function("get-value").function("trap")}},
+      Cardinality::any, {{"x", child("child_other.wat")}, {"y", child("child_other.wat")}}));
+  auto component = load(engine, "sockets/two_sockets.wat");
+  auto both =
+      take(Plugin(component).link(engine, wasmtime::component::Linker(engine), {one, many}));
+  auto binding = take(Binding::create(
+      "test:both", {{"root", take(Interface::from_component(engine, component, "test:both/root"))}},
+      Cardinality::exactly_one, {{"both", both}}));
+  EXPECT_EQ(relay_call(binding, "one"), "(\"a\", ok(1))");
+  EXPECT_EQ(relay_call(binding, "many"), "[(\"x\", ok(5)), (\"y\", ok(5))]");
+}
+
+TEST_F(Sockets, GraphDispatchedFromSeveralThreadsAtOnce) {
+  // Four threads call through two consumers into one shared dependency: every
+  // call arrives exactly once, none is refused, nothing deadlocks.
+  auto d = children(Cardinality::exactly_one, {{"d", child("child_counter.wat")}});
+  auto b = take(relay("relay_exactly_one.wat", d));
+  auto c = take(relay("relay_exactly_one.wat", d));
+  constexpr int threads = 4, per_thread = 100;
+  std::atomic<int> failures = 0;
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t)
+    workers.emplace_back([&, t] {
+      const Binding &consumer = t % 2 ? b : c;
+      for (int i = 0; i < per_thread; ++i) {
+        auto results = consumer.dispatch("root", "relay-get-value", {});
+        if (!results || !results.ok_ref()[0].result ||
+            to_string(*results.ok_ref()[0].result.ok_ref()).find("ok(") == std::string::npos)
+          ++failures;
+      }
+    });
+  for (auto &worker : workers)
+    worker.join();
+  EXPECT_EQ(failures, 0);
+  auto direct = take(d.dispatch("root", "get-value", {}));
+  EXPECT_EQ(to_string(*direct[0].result.ok_ref()), std::to_string(threads * per_thread + 1));
 }
 
 } // namespace

@@ -1,0 +1,56 @@
+;; A consumer with two sockets: `test:child/root` from an exactly-one binding and
+;; `test:other/root` (the same interface name in another package) from an `any`
+;; binding. It exports `test:both/root` with `one` and `many`, returning what
+;; each socket gave it.
+(component
+  (type $child-iface (instance
+    (type $err (variant (case "lock-rejected") (case "invalid-interface-path" string)
+      (case "invalid-function" string) (case "missing-response") (case "runtime-exception" string)
+      (case "invalid-argument-list") (case "unsupported-type" string) (case "executor-unavailable")
+      (case "resource-table-full") (case "resource-handle-conversion-failed")
+      (case "invalid-resource-handle")))
+    (export "dispatch-error" (type $e (eq $err)))
+    (export "get-value" (func (result (tuple string (result u32 (error $e))))))))
+  (type $other-iface (instance
+    (type $err2 (variant (case "lock-rejected") (case "invalid-interface-path" string)
+      (case "invalid-function" string) (case "missing-response") (case "runtime-exception" string)
+      (case "invalid-argument-list") (case "unsupported-type" string) (case "executor-unavailable")
+      (case "resource-table-full") (case "resource-handle-conversion-failed")
+      (case "invalid-resource-handle")))
+    (export "dispatch-error" (type $e2 (eq $err2)))
+    (export "get-value" (func (result (map string (result u32 (error $e2))))))))
+  (import "test:child/root" (instance $child (type $child-iface)))
+  (import "test:other/root" (instance $other (type $other-iface)))
+  (alias export $child "dispatch-error" (type $e))
+  (alias export $other "dispatch-error" (type $e2))
+  (core module $memory-module
+    (memory (export "memory") 1)
+    (global $heap (mut i32) (i32.const 1024))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $p i32)
+      (local.set $p (i32.and (i32.add (global.get $heap) (i32.sub (local.get 2) (i32.const 1)))
+                             (i32.sub (i32.const 0) (local.get 2))))
+      (global.set $heap (i32.add (local.get $p) (local.get 3)))
+      (local.get $p)))
+  (core instance $memory-instance (instantiate $memory-module))
+  (alias core export $memory-instance "memory" (core memory $memory))
+  (alias core export $memory-instance "realloc" (core func $realloc))
+  (alias export $child "get-value" (func $child-get))
+  (alias export $other "get-value" (func $other-get))
+  (core func $child-get-core (canon lower (func $child-get) (memory $memory) (realloc $realloc)))
+  (core func $other-get-core (canon lower (func $other-get) (memory $memory) (realloc $realloc)))
+  (core module $m
+    (import "sockets" "child" (func $child (param i32)))
+    (import "sockets" "other" (func $other (param i32)))
+    (func (export "one") (result i32) (call $child (i32.const 64)) (i32.const 64))
+    (func (export "many") (result i32) (call $other (i32.const 128)) (i32.const 128)))
+  (core instance $sockets (export "child" (func $child-get-core)) (export "other" (func $other-get-core)))
+  (core instance $i (instantiate $m (with "sockets" (instance $sockets))))
+  (func $one (result (tuple string (result u32 (error $e)))) (canon lift (core func $i "one") (memory $memory)))
+  (func $many (result (map string (result u32 (error $e2)))) (canon lift (core func $i "many") (memory $memory)))
+  (instance $both
+    (export "dispatch-error" (type $e))
+    (export "other-dispatch-error" (type $e2))
+    (export "one" (func $one))
+    (export "many" (func $many)))
+  (export "test:both/root" (instance $both)))
