@@ -19,17 +19,22 @@ struct Counter {
 
 template <typename F> Linker linker_with_callback(wasmtime::Engine &engine, F callback) {
   Linker linker(engine);
-  auto instance = linker.root().add_instance("host:api/callback");
-  EXPECT_TRUE(instance);
-  auto added = instance.ok_ref().add_func(
-      "call",
-      [callback](wasmtime::Store::Context store, const FuncType &, wasmtime::Span<Val> args,
-                 wasmtime::Span<Val> results) -> wasmtime::Result<std::monostate> {
-        (void)args;
-        results[0] = Val(callback(store));
-        return std::monostate();
-      });
-  EXPECT_TRUE(added);
+  // The C API hands out the root exclusively: it and its children must be gone
+  // before the linker is used again.
+  {
+    auto root = linker.root();
+    auto instance = root.add_instance("host:api/callback");
+    EXPECT_TRUE(instance);
+    auto added = instance.ok_ref().add_func(
+        "call",
+        [callback](wasmtime::Store::Context store, const FuncType &, wasmtime::Span<Val> args,
+                   wasmtime::Span<Val> results) -> wasmtime::Result<std::monostate> {
+          (void)args;
+          results[0] = Val(callback(store));
+          return std::monostate();
+        });
+    EXPECT_TRUE(added);
+  }
   return linker;
 }
 
