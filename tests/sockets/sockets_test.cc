@@ -69,6 +69,13 @@ TEST_F(Sockets, ResultWithoutErrorTypeGetsBareErr) {
   EXPECT_EQ(relay_call(binding, "relay-trap"), "(\"a\", err)");
 }
 
+TEST_F(Sockets, FunctionWithoutResultIsOkWithoutPayload) {
+  auto socket = take(Binding::create("test:child", {{"root", Interface().function("ping")}},
+                                     Cardinality::exactly_one, {{"v", child("child_void.wat")}}));
+  auto binding = take(relay("relay_void.wat", socket));
+  EXPECT_EQ(relay_call(binding, "relay-ping"), "(\"v\", ok)");
+}
+
 TEST_F(Sockets, AtMostOneIsNoneWhenEmpty) {
   auto empty = take(relay("relay_at_most_one.wat", children(Cardinality::at_most_one, {})));
   EXPECT_EQ(relay_call(empty, "relay-get-value"), "none");
