@@ -113,9 +113,6 @@ CallResult call(const BindingState &binding, const Plug &plug, std::string_view 
   return std::optional<Val>(std::move(result));
 }
 
-} // namespace detail
-
-namespace detail {
 std::shared_ptr<const BindingState> share(const Binding &binding) {
   return binding.state_;
 }

@@ -52,6 +52,4 @@ Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
                                       const wasmtime::component::Component &consumer,
                                       const std::vector<Binding> &sockets);
 
-std::shared_ptr<const BindingState> share(const Binding &binding);
-
 } // namespace wasm_link::detail

@@ -61,17 +61,14 @@ std::optional<std::string> read_result(const ValType &type, Shape &shape) {
     const auto &variant = err->variant();
     for (std::size_t i = 0; i < variant.case_count(); ++i) {
       auto [name, payload] = *variant.case_nth(i);
-      std::size_t kind = 0;
-      while (kind < DispatchError::kind_count &&
-             case_name(static_cast<DispatchError::Kind>(kind)) != name)
-        ++kind;
-      if (kind == DispatchError::kind_count)
+      auto kind = parse_case_name(name);
+      if (!kind)
         return "error case `" + std::string(name) + "` is not a dispatch-error case";
-      const bool wants_payload = has_payload(static_cast<DispatchError::Kind>(kind));
+      const bool wants_payload = has_payload(*kind);
       if (wants_payload != payload.has_value() || (payload && !payload->is_string()))
         return "error case `" + std::string(name) + "` must " +
                (wants_payload ? "carry a string" : "carry nothing");
-      shape.cases[kind] = true;
+      shape.cases[static_cast<std::size_t>(*kind)] = true;
     }
     if (!shape.cases[static_cast<std::size_t>(DispatchError::Kind::runtime_exception)])
       return "the error variant has no `runtime-exception` case";

@@ -26,12 +26,14 @@ TEST(DispatchError, CasesMatchTheAbiTable) {
       {DispatchError::invalid_resource_handle(), "invalid-resource-handle", false},
   };
   ASSERT_EQ(std::size(cases), DispatchError::kind_count);
+  EXPECT_EQ(parse_case_name("lock_rejected"), std::nullopt);
   for (std::size_t i = 0; i < std::size(cases); ++i) {
     const auto &[error, name, payload] = cases[i];
     EXPECT_EQ(static_cast<std::size_t>(error.kind()), i);
     EXPECT_EQ(error.case_name(), name);
     EXPECT_EQ(case_name(error.kind()), name);
     EXPECT_EQ(error.has_payload(), payload) << name;
+    EXPECT_EQ(parse_case_name(name), error.kind());
   }
 }
 

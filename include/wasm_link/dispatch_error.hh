@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -67,5 +68,7 @@ private:
 
 std::string_view case_name(DispatchError::Kind kind) noexcept;
 bool has_payload(DispatchError::Kind kind) noexcept;
+// The case named `name` (e.g. "invalid-function"), or none.
+std::optional<DispatchError::Kind> parse_case_name(std::string_view name) noexcept;
 
 } // namespace wasm_link
