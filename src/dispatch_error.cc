@@ -38,6 +38,13 @@ bool has_payload(DispatchError::Kind kind) noexcept {
   return info(kind).payload;
 }
 
+std::optional<DispatchError::Kind> parse_case_name(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < cases.size(); ++i)
+    if (cases[i].name == name)
+      return static_cast<DispatchError::Kind>(i);
+  return std::nullopt;
+}
+
 std::string_view DispatchError::case_name() const noexcept {
   return info(kind_).name;
 }
