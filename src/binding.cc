@@ -74,7 +74,7 @@ Result<Export> resolve(const BindingState &binding, const Plug &plug, std::strin
     return Error(Error::Kind::link, where() + ": export `" + std::string(function) + "` of `" +
                                         path + "` is not a function");
   auto type = func->type(context);
-  Export out{*func, {}, type.result().has_value()};
+  Export out{*func, type, {}, type.result().has_value()};
   for (std::size_t i = 0; i < type.param_count(); ++i) {
     auto param = type.param_nth(i);
     out.params.emplace_back(std::string(param->first), std::move(param->second));
@@ -142,8 +142,11 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
   std::size_t count = 0;
   for (const auto &[name, interface] : state->interfaces) {
     auto &functions = state->slots[name];
-    for (const auto &[function, _] : interface.functions())
+    for (const auto &[function, declared] : interface.functions()) {
       functions.emplace(function, count++);
+      state->types.push_back(declared.type);
+      state->type_origins.push_back(declared.type ? "as interface `" + name + "` declares it" : "");
+    }
   }
 
   std::sort(plugins.begin(), plugins.end(),
@@ -166,6 +169,18 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
         auto resolved = detail::resolve(*state, plug, name, function);
         if (!resolved)
           return resolved.err();
+        const std::size_t index = plug.exports.size();
+        auto &expected = state->types[index];
+        const auto &found = resolved.ok_ref().type;
+        if (!expected) {
+          expected = found;
+          state->type_origins[index] = "as plugin `" + plug.id + "` exports it";
+        } else if (!same_signature(*expected, found)) {
+          return Error(Error::Kind::link,
+                       "plugin `" + plug.id + "` in binding `" + state->package + "`: `" +
+                           state->path(name) + "`.`" + function + "` is " + type_name(found) +
+                           ", expected " + type_name(*expected) + " " + state->type_origins[index]);
+        }
         plug.exports.push_back(resolved.ok());
       }
     state->plugs.push_back(std::move(plug));

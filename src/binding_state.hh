@@ -16,6 +16,7 @@ namespace wasm_link::detail {
 // One function as one plugin exports it.
 struct Export {
   wasmtime::component::Func func;
+  wasmtime::component::FuncType type;
   std::vector<std::pair<std::string, ValType>> params;
   bool has_result;
 };
@@ -34,6 +35,11 @@ struct BindingState {
   // interface -> function -> index into Plug::exports.
   std::map<std::string, std::map<std::string, std::size_t, std::less<>>, std::less<>> slots;
   std::vector<Plug> plugs; // ascending id
+  // Indexed like Plug::exports: the type every plugin's export must have, and
+  // where it came from (the interface's declaration or the first plugin's
+  // export). Absent only while no plugin and no declaration fixed it.
+  std::vector<std::optional<wasmtime::component::FuncType>> types;
+  std::vector<std::string> type_origins;
 
   // The instance name `<namespace>:<name>/<interface>[@<version>]`.
   std::string path(std::string_view interface) const;

@@ -47,6 +47,28 @@ bool holds_resource(const ValType &type) {
 
 } // namespace
 
+std::string type_name(const wasmtime::component::FuncType &type) {
+  std::string out = "func(";
+  for (std::size_t i = 0; i < type.param_count(); ++i) {
+    auto param = type.param_nth(i);
+    out += (i ? ", " : "") + std::string(param->first) + ": " + type_name(param->second);
+  }
+  out += ")";
+  if (auto result = type.result())
+    out += " -> " + type_name(*result);
+  return out;
+}
+
+bool same_signature(const wasmtime::component::FuncType &a,
+                    const wasmtime::component::FuncType &b) {
+  if (a.param_count() != b.param_count())
+    return false;
+  for (std::size_t i = 0; i < a.param_count(); ++i)
+    if (a.param_nth(i)->second != b.param_nth(i)->second)
+      return false;
+  return a.result() == b.result();
+}
+
 std::pair<FunctionKind, std::string> classify_function_name(std::string_view name) {
   auto after = [&](std::string_view prefix) -> std::optional<std::string_view> {
     if (name.substr(0, prefix.size()) == prefix)

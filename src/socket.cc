@@ -28,6 +28,7 @@ enum class ErrorForm {
 struct Shape {
   Container container = Container::tuple;
   bool ok_has_value = false;
+  std::optional<ValType> ok_type; // what the consumer expects the function to return
   ErrorForm error = ErrorForm::none;
   // For ErrorForm::variant: the ABI cases the consumer's variant declares.
   std::array<bool, DispatchError::kind_count> cases{};
@@ -50,7 +51,8 @@ std::string_view expected_shape(Cardinality cardinality) {
 std::optional<std::string> read_result(const ValType &type, Shape &shape) {
   if (!type.is_result())
     return "expected result<T, E>, found " + type_name(type);
-  shape.ok_has_value = type.result().ok().has_value();
+  shape.ok_type = type.result().ok();
+  shape.ok_has_value = shape.ok_type.has_value();
   auto err = type.result().err();
   if (!err) {
     shape.error = ErrorForm::none;
@@ -120,6 +122,25 @@ Result<Shape, std::string> read_shape(Cardinality cardinality,
   if (problem)
     return type_name(type) + " (" + *problem + ")";
   return shape;
+}
+
+// Whether the consumer's import takes the binding function's parameters and
+// expects its result; says how they differ if not.
+std::optional<std::string> signature_mismatch(const wasmtime::component::FuncType &import,
+                                              const Shape &shape,
+                                              const wasmtime::component::FuncType &binding) {
+  bool same_params = import.param_count() == binding.param_count();
+  for (std::size_t i = 0; same_params && i < import.param_count(); ++i)
+    same_params = import.param_nth(i)->second == binding.param_nth(i)->second;
+  if (!same_params)
+    return "takes other parameters: the import is " + type_name(import) +
+           ", but the binding's function is " + type_name(binding);
+  if (shape.ok_type != binding.result()) {
+    auto name = [](const std::optional<ValType> &t) { return t ? type_name(*t) : "nothing"; };
+    return "expects a result of " + name(shape.ok_type) + ", but the binding's function is " +
+           type_name(binding);
+  }
+  return std::nullopt;
 }
 
 struct SocketFunction {
@@ -243,6 +264,11 @@ Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
                        where() + ": `" + std::string(name) + "` returns " + shape.err() + ", but " +
                            std::string(to_string(binding->cardinality)) + " sockets return " +
                            std::string(expected_shape(binding->cardinality)));
+        if (const auto &expected = binding->types[slot->second]) {
+          if (auto why = signature_mismatch(item.component_func(), shape.ok_ref(), *expected))
+            return Error(Error::Kind::link, where() + ": `" + std::string(name) + "` " + *why +
+                                                " (" + binding->type_origins[slot->second] + ")");
+        }
         auto added = instance.ok_ref().add_func(
             name, SocketFunction{binding, interface, std::string(name), slot->second, shape.ok()});
         if (!added)

@@ -40,6 +40,11 @@ struct Function {
 // (`[constructor]R`, `[method]R.f`, `[static]R.f`, or a plain name).
 std::pair<FunctionKind, std::string> classify_function_name(std::string_view name);
 
+// The WIT spelling of a function type, e.g. "func(v: u32) -> string".
+std::string type_name(const wasmtime::component::FuncType &type);
+// Parameter types in order (names aside) and the result are the same.
+bool same_signature(const wasmtime::component::FuncType &a, const wasmtime::component::FuncType &b);
+
 class Interface {
 public:
   using Functions = std::map<std::string, Function, std::less<>>;
