@@ -55,24 +55,56 @@ std::optional<std::string> package_name_problem(std::string_view package) {
   return std::nullopt;
 }
 
-Result<Export> resolve(const BindingState &binding, const Plug &plug, std::string_view interface,
-                       std::string_view function) {
-  const std::string path = binding.path(interface);
+// The instance name and function name `plug` exports `interface`.`function` as.
+std::pair<std::string, std::string> exported_names(const BindingState &binding, const Remap *remap,
+                                                   std::string_view interface,
+                                                   std::string_view function) {
+  std::string path = binding.path(interface);
+  std::string name(function);
+  if (remap != nullptr) {
+    if (!remap->as.empty())
+      path = remap->as.find(':') == std::string::npos ? binding.path(remap->as) : remap->as;
+    if (auto renamed = remap->functions.find(function); renamed != remap->functions.end())
+      name = renamed->second;
+  }
+  return {std::move(path), std::move(name)};
+}
+
+std::optional<std::string> remap_problem(const BindingState &binding, const Plug &plug) {
+  for (const auto &[interface, remap] : plug.remaps) {
+    auto slot = binding.slots.find(interface);
+    if (slot == binding.slots.end())
+      return "remaps interface `" + interface + "`, which the binding does not have";
+    for (const auto &[function, _] : remap.functions)
+      if (!slot->second.contains(function))
+        return "remaps function `" + function + "` of `" + binding.path(interface) +
+               "`, which the binding does not have";
+  }
+  return std::nullopt;
+}
+
+Result<Export> resolve(const BindingState &binding, const PlugState &plug, const Remap *remap,
+                       std::string_view interface, std::string_view function) {
+  const auto [path, name] = exported_names(binding, remap, interface, function);
+  const std::string renamed =
+      path == binding.path(interface) && name == function
+          ? ""
+          : " (remapped from `" + binding.path(interface) + "`.`" + std::string(function) + "`)";
   auto where = [&] { return "plugin `" + plug.id + "` in binding `" + binding.package + "`"; };
   const auto &component = plug.plugin->component;
   auto instance_index = component.export_index(nullptr, path);
   if (!instance_index)
-    return Error(Error::Kind::link, where() + " does not export instance `" + path + "`");
-  auto func_index = component.export_index(&*instance_index, function);
+    return Error(Error::Kind::link, where() + " does not export instance `" + path + "`" + renamed);
+  auto func_index = component.export_index(&*instance_index, name);
   if (!func_index)
-    return Error(Error::Kind::link, where() + " does not export function `" +
-                                        std::string(function) + "` in `" + path + "`");
+    return Error(Error::Kind::link,
+                 where() + " does not export function `" + name + "` in `" + path + "`" + renamed);
   std::lock_guard lock(plug.plugin->mutex);
   auto context = plug.plugin->store.context();
   auto func = plug.plugin->instance->get_func(context, *func_index);
   if (!func)
-    return Error(Error::Kind::link, where() + ": export `" + std::string(function) + "` of `" +
-                                        path + "` is not a function");
+    return Error(Error::Kind::link,
+                 where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
   auto type = func->type(context);
   Export out{*func, type, {}, type.result().has_value()};
   for (std::size_t i = 0; i < type.param_count(); ++i) {
@@ -84,7 +116,7 @@ Result<Export> resolve(const BindingState &binding, const Plug &plug, std::strin
 
 } // namespace
 
-CallResult call(const BindingState &binding, const Plug &plug, std::string_view interface,
+CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
                 std::string_view function, const Export &target, std::span<const Val> args) {
   auto where = [&] {
     return "plugin `" + plug.id + "`, `" + binding.path(interface) + "`.`" + std::string(function) +
@@ -150,23 +182,28 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
   }
 
   std::sort(plugins.begin(), plugins.end(),
-            [](const auto &a, const auto &b) { return a.first < b.first; });
+            [](const Plug &a, const Plug &b) { return a.id < b.id; });
   for (std::size_t i = 0; i < plugins.size(); ++i) {
-    const std::string &id = plugins[i].first;
+    const std::string &id = plugins[i].id;
     if (id.empty())
       return Error(Error::Kind::binding,
                    "binding `" + state->package + "` has a plugin with an empty id");
-    if (i > 0 && plugins[i - 1].first == id)
+    if (i > 0 && plugins[i - 1].id == id)
       return Error(Error::Kind::binding,
                    "binding `" + state->package + "` has two plugins with id `" + id + "`");
   }
 
-  for (auto &[id, instance] : plugins) {
-    detail::Plug plug{id, detail::PluginState::share(instance), {}};
+  for (const Plug &placed : plugins) {
+    if (auto problem = detail::remap_problem(*state, placed))
+      return Error(Error::Kind::link,
+                   "plugin `" + placed.id + "` in binding `" + state->package + "` " + *problem);
+    detail::PlugState plug{placed.id, detail::PluginState::share(placed.plugin), {}};
     plug.exports.reserve(count);
-    for (const auto &[name, functions] : state->slots)
+    for (const auto &[name, functions] : state->slots) {
+      auto remap = placed.remaps.find(name);
+      const Remap *interface_remap = remap == placed.remaps.end() ? nullptr : &remap->second;
       for (const auto &[function, _] : functions) {
-        auto resolved = detail::resolve(*state, plug, name, function);
+        auto resolved = detail::resolve(*state, plug, interface_remap, name, function);
         if (!resolved)
           return resolved.err();
         const std::size_t index = plug.exports.size();
@@ -183,6 +220,7 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
         }
         plug.exports.push_back(resolved.ok());
       }
+    }
     state->plugs.push_back(std::move(plug));
   }
   return Binding(std::move(state));

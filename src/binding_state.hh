@@ -21,7 +21,7 @@ struct Export {
   bool has_result;
 };
 
-struct Plug {
+struct PlugState {
   std::string id;
   std::shared_ptr<PluginState> plugin;
   // Indexed like BindingState::slots' values.
@@ -32,10 +32,10 @@ struct BindingState {
   std::string package;
   Binding::Interfaces interfaces;
   Cardinality cardinality;
-  // interface -> function -> index into Plug::exports.
+  // interface -> function -> index into PlugState::exports.
   std::map<std::string, std::map<std::string, std::size_t, std::less<>>, std::less<>> slots;
-  std::vector<Plug> plugs; // ascending id
-  // Indexed like Plug::exports: the type every plugin's export must have, and
+  std::vector<PlugState> plugs; // ascending id
+  // Indexed like PlugState::exports: the type every plugin's export must have, and
   // where it came from (the interface's declaration or the first plugin's
   // export). Absent only while no plugin and no declaration fixed it.
   std::vector<std::optional<wasmtime::component::FuncType>> types;
@@ -47,7 +47,7 @@ struct BindingState {
 
 // One plugin's call: checks the arguments against its export, takes its lock,
 // calls. Host dispatch and sockets both come through here.
-CallResult call(const BindingState &binding, const Plug &plug, std::string_view interface,
+CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
                 std::string_view function, const Export &target, std::span<const Val> args);
 
 // Defines, in `linker`, the socket functions that `consumer` imports from

@@ -167,7 +167,7 @@ struct SocketFunction {
   }
 
   // The `result<T, E>` of one plugin's call.
-  Val outcome(const Plug &plug, std::span<const Val> args) const {
+  Val outcome(const PlugState &plug, std::span<const Val> args) const {
     CallResult result = call(*binding, plug, interface, function, plug.exports[index], args);
     if (!result)
       return wasmtime::component::WitResult::err(error_value(result.err_ref()));
@@ -178,7 +178,7 @@ struct SocketFunction {
     return wasmtime::component::WitResult::ok(shape.ok_has_value ? std::move(value) : std::nullopt);
   }
 
-  Val entry(const Plug &plug, std::span<const Val> args) const {
+  Val entry(const PlugState &plug, std::span<const Val> args) const {
     return wasmtime::component::Tuple({Val::string(plug.id), outcome(plug, args)});
   }
 
@@ -200,7 +200,7 @@ struct SocketFunction {
     case Container::map: {
       std::vector<std::pair<Val, Val>> entries;
       entries.reserve(plugs.size());
-      for (const Plug &plug : plugs)
+      for (const PlugState &plug : plugs)
         entries.emplace_back(Val::string(plug.id), outcome(plug, in));
       results[0] = wasmtime::component::Map(std::move(entries));
       break;
@@ -208,7 +208,7 @@ struct SocketFunction {
     case Container::list: {
       std::vector<Val> entries;
       entries.reserve(plugs.size());
-      for (const Plug &plug : plugs)
+      for (const PlugState &plug : plugs)
         entries.push_back(entry(plug, in));
       results[0] = wasmtime::component::List(std::move(entries));
       break;

@@ -53,15 +53,36 @@ private:
   std::vector<PluginResult> results_;
 };
 
+// How one plugin exports an interface of the binding under other names.
+struct Remap {
+  // The instance the plugin exports instead of `<package>/<interface>`: an
+  // interface name of the binding's package (`legacy-root`) or a whole instance
+  // name (`old:pkg/root@1.0.0`). Empty: the interface's own name.
+  std::string as;
+  // Function names of the interface -> the names the plugin exports them under.
+  std::map<std::string, std::string, std::less<>> functions;
+};
+
+// A plugin placed in a binding: its id there and, for interfaces it exports
+// under other names, their remaps (interface name -> remap).
+struct Plug {
+  std::string id;
+  PluginInstance plugin;
+  std::map<std::string, Remap, std::less<>> remaps = {};
+};
+
 class Binding {
 public:
   using Interfaces = std::map<std::string, Interface, std::less<>>;
-  using Plugs = std::vector<std::pair<std::string, PluginInstance>>;
+  using Plugs = std::vector<Plug>;
 
   // `package` is a WIT package name, `namespace:name` with an optional
   // `@version`. Each plugin exports, for every interface `I`, an instance
   // `<package>/<I>`. Fails when the plugin count does not fit `cardinality`, an
-  // id repeats or is empty, or a plugin lacks an export the interfaces name.
+  // id repeats or is empty, a plugin lacks an export the interfaces name (after
+  // its remaps) or exports it with another type than the interface declares or
+  // the first plugin exports, or a remap names what the binding does not have.
+  // Exports and remaps are resolved here, once.
   static Result<Binding> create(std::string package, Interfaces interfaces, Cardinality cardinality,
                                 Plugs plugins);
 
