@@ -23,34 +23,38 @@ using wasmtime::component::WitResult;
 
 class Echo : public ::testing::Test {
 protected:
+  // Compiled once; each test gets a fresh instance, since a trap (one test
+  // provokes one) leaves an instance that Wasmtime will not enter again.
   static void SetUpTestSuite() {
     engine_ = new wasmtime::Engine(make_engine());
-    wasmtime::component::Linker linker(*engine_);
-    auto component = load(*engine_, "values/echo.wat");
-    auto echo = take(Interface::from_component(*engine_, component, "test:values/echo"));
-    auto instance = take(Plugin(component).instantiate(*engine_, linker));
-    binding_ = new Binding(take(Binding::create("test:values", {{"echo", echo}},
-                                                Cardinality::exactly_one, {{"echo", instance}})));
+    component_ = new wasmtime::component::Component(load(*engine_, "values/echo.wat"));
   }
   static void TearDownTestSuite() {
-    delete binding_;
+    delete component_;
     delete engine_;
   }
 
-  static CallResult call(std::string_view function, std::vector<Val> args) {
-    auto results = binding_->dispatch("echo", function, args);
-    if (!results)
-      throw std::runtime_error(results.err().message());
-    EXPECT_EQ(results.ok_ref().size(), 1u);
-    return results.ok_ref()[0].result;
+  Echo() {
+    wasmtime::component::Linker linker(*engine_);
+    auto echo = take(Interface::from_component(*engine_, *component_, "test:values/echo"));
+    auto instance = take(Plugin(*component_).instantiate(*engine_, linker));
+    binding_ = std::make_unique<Binding>(take(Binding::create(
+        "test:values", {{"echo", echo}}, Cardinality::exactly_one, {{"echo", instance}})));
   }
-  static std::uint32_t calls() { return call("calls", {}).ok_ref()->get_u32(); }
+
+  CallResult call(std::string_view function, std::vector<Val> args) const {
+    auto results = take(binding_->dispatch("echo", function, args));
+    EXPECT_EQ(results.size(), 1u);
+    return results[0].result;
+  }
+  std::uint32_t calls() const { return take(call("calls", {}))->get_u32(); }
 
   static wasmtime::Engine *engine_;
-  static Binding *binding_;
+  static wasmtime::component::Component *component_;
+  std::unique_ptr<Binding> binding_;
 };
 wasmtime::Engine *Echo::engine_ = nullptr;
-Binding *Echo::binding_ = nullptr;
+wasmtime::component::Component *Echo::component_ = nullptr;
 
 struct RoundTrip {
   std::string function;
