@@ -78,7 +78,8 @@ function(_wasm_link_build_wasmtime out_dir)
   get_filename_component(_include "${_include}" DIRECTORY)
   file(REMOVE_RECURSE "${_dir}/include" "${_dir}/lib")
   file(COPY "${_include}/" DESTINATION "${_dir}/include")
-  file(COPY "${_dir}/target/release/libwasmtime.a" DESTINATION "${_dir}/lib")
+  file(COPY "${_dir}/target/release/libwasmtime.a" "${_dir}/target/release/libwasmtime.so"
+       DESTINATION "${_dir}/lib")
   file(WRITE "${_dir}/complete" "${_version}\n")
 endfunction()
 
@@ -101,9 +102,24 @@ if(NOT _component_model)
 endif()
 
 find_package(Threads REQUIRED)
-add_library(wasmtime::wasmtime STATIC IMPORTED GLOBAL)
+if(WASM_LINK_SANITIZE MATCHES "thread")
+  # ThreadSanitizer cannot see the synchronisation inside Wasmtime's
+  # uninstrumented Rust code. Linked as a shared library, Wasmtime is a module of
+  # its own whose libc calls TSAN_OPTIONS=ignore_noninstrumented_modules=1 can
+  # leave aside, while every access of ours is still checked.
+  if(NOT EXISTS "${_wasmtime_dir}/lib/libwasmtime.so")
+    message(FATAL_ERROR "ThreadSanitizer builds need ${_wasmtime_dir}/lib/libwasmtime.so")
+  endif()
+  add_library(wasmtime::wasmtime SHARED IMPORTED GLOBAL)
+  set_target_properties(wasmtime::wasmtime PROPERTIES
+    IMPORTED_LOCATION "${_wasmtime_dir}/lib/libwasmtime.so"
+    IMPORTED_NO_SONAME TRUE)
+else()
+  add_library(wasmtime::wasmtime STATIC IMPORTED GLOBAL)
+  set_target_properties(wasmtime::wasmtime PROPERTIES
+    IMPORTED_LOCATION "${_wasmtime_dir}/lib/libwasmtime.a")
+endif()
 set_target_properties(wasmtime::wasmtime PROPERTIES
-  IMPORTED_LOCATION "${_wasmtime_dir}/lib/libwasmtime.a"
   INTERFACE_INCLUDE_DIRECTORIES "${_wasmtime_dir}/include"
   INTERFACE_LINK_LIBRARIES "Threads::Threads;${CMAKE_DL_LIBS};m;rt;util")
 message(STATUS "Wasmtime C API ${WASMTIME_VERSION}: ${_wasmtime_dir}")
