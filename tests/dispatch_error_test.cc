@@ -1,5 +1,7 @@
 // The dispatch error cases are the ABI's: names, order and payloads.
+#include <fstream>
 #include <gtest/gtest.h>
+#include <sstream>
 #include <wasm_link/dispatch_error.hh>
 
 namespace wasm_link {
@@ -49,6 +51,36 @@ TEST(DispatchError, EqualityIsWhatTheAbiCarries) {
   EXPECT_EQ(DispatchError::lock_rejected("one"), DispatchError::lock_rejected("two"));
   EXPECT_FALSE(DispatchError::invalid_function("a") == DispatchError::invalid_function("b"));
   EXPECT_FALSE(DispatchError::missing_response() == DispatchError::lock_rejected());
+}
+
+// The WIT package plugin authors generate bindings from declares the same cases,
+// in the same order, with the same payloads.
+TEST(DispatchError, ShippedWitVariantMatchesTheCases) {
+  std::ifstream file(std::string(WASM_LINK_TESTS_DIR) + "/../wit/wasm-link-runtime.wit");
+  ASSERT_TRUE(file) << "wit/wasm-link-runtime.wit is missing";
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string wit = text.str();
+  ASSERT_NE(wit.find("package wasm-link:runtime@"), std::string::npos);
+  const auto open = wit.find("variant dispatch-error {");
+  ASSERT_NE(open, std::string::npos);
+  const std::string body = wit.substr(open, wit.find('}', open) - open);
+
+  std::vector<std::string> cases;
+  std::istringstream lines(body.substr(body.find('{') + 1));
+  for (std::string line; std::getline(lines, line);) {
+    line.erase(0, line.find_first_not_of(' '));
+    if (line.empty() || line.rfind("///", 0) == 0)
+      continue;
+    cases.push_back(line.substr(0, line.find(',')));
+  }
+  ASSERT_EQ(cases.size(), DispatchError::kind_count);
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const auto kind = static_cast<DispatchError::Kind>(i);
+    const std::string expected =
+        std::string(case_name(kind)) + (has_payload(kind) ? "(string)" : "");
+    EXPECT_EQ(cases[i], expected);
+  }
 }
 
 } // namespace

@@ -53,6 +53,14 @@ TEST_F(BindingErrors, ExactlyOneNeedsOnePlugin) {
             "binding `test:values` is exactly-one but was given 2 plugins");
 }
 
+TEST_F(BindingErrors, AtLeastOneCannotBeEmptyAndAtMostOneHoldsOne) {
+  EXPECT_EQ(create_error("test:values", {}, Cardinality::at_least_one, {}, Error::Kind::binding),
+            "binding `test:values` is at-least-one but was given 0 plugins");
+  EXPECT_EQ(create_error("test:values", {}, Cardinality::at_most_one,
+                         {{"a", plugin()}, {"b", plugin()}}, Error::Kind::binding),
+            "binding `test:values` is at-most-one but was given 2 plugins");
+}
+
 TEST_F(BindingErrors, IdsAreUniqueAndNotEmpty) {
   EXPECT_EQ(create_error("test:values", {}, Cardinality::any, {{"a", plugin()}, {"a", plugin()}},
                          Error::Kind::binding),
