@@ -117,7 +117,8 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
 } // namespace
 
 CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
-                std::string_view function, const Export &target, std::span<const Val> args) {
+                std::string_view function, const Export &target, std::span<const Val> args,
+                Arguments arguments) {
   auto where = [&] {
     return "plugin `" + plug.id + "`, `" + binding.path(interface) + "`.`" + std::string(function) +
            "`";
@@ -126,7 +127,7 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
     return DispatchError::invalid_argument_list(
         where() + " takes " + std::to_string(target.params.size()) + " arguments, " +
         std::to_string(args.size()) + " given");
-  for (std::size_t i = 0; i < args.size(); ++i) {
+  for (std::size_t i = 0; arguments == Arguments::checked && i < args.size(); ++i) {
     if (auto why = type_mismatch(args[i], target.params[i].second))
       return DispatchError::invalid_argument_list(where() + ": argument " + std::to_string(i) +
                                                   " `" + target.params[i].first + "`: " + *why);
@@ -257,8 +258,9 @@ Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interf
   std::vector<PluginResult> results;
   results.reserve(state.plugs.size());
   for (const auto &plug : state.plugs)
-    results.push_back({plug.id, detail::call(state, plug, interface, function,
-                                             plug.exports[index->second], args)});
+    results.push_back(
+        {plug.id, detail::call(state, plug, interface, function, plug.exports[index->second], args,
+                               detail::Arguments::checked)});
   return DispatchResults(std::move(results));
 }
 

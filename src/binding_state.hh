@@ -45,10 +45,17 @@ struct BindingState {
   std::string path(std::string_view interface) const;
 };
 
-// One plugin's call: checks the arguments against its export, takes its lock,
+// Whether a call checks its arguments against the plugin's parameter types.
+enum class Arguments {
+  unchecked, // typed already: a socket import whose types were verified at link time
+  checked,   // from the host: anything goes, so every value is checked
+};
+
+// One plugin's call: checks the arguments if asked, takes the plugin's lock,
 // calls. Host dispatch and sockets both come through here.
 CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
-                std::string_view function, const Export &target, std::span<const Val> args);
+                std::string_view function, const Export &target, std::span<const Val> args,
+                Arguments arguments);
 
 // Defines, in `linker`, the socket functions that `consumer` imports from
 // `sockets`: each dispatches into its binding and shapes the result as the import

@@ -149,6 +149,8 @@ struct SocketFunction {
   std::string function;
   std::size_t index;
   Shape shape;
+  // Unchecked when link time proved the import's parameters are the function's.
+  Arguments arguments;
 
   std::optional<Val> error_value(const DispatchError &error) const {
     switch (shape.error) {
@@ -168,7 +170,8 @@ struct SocketFunction {
 
   // The `result<T, E>` of one plugin's call.
   Val outcome(const PlugState &plug, std::span<const Val> args) const {
-    CallResult result = call(*binding, plug, interface, function, plug.exports[index], args);
+    CallResult result =
+        call(*binding, plug, interface, function, plug.exports[index], args, arguments);
     if (!result)
       return wasmtime::component::WitResult::err(error_value(result.err_ref()));
     std::optional<Val> &value = result.ok_ref();
@@ -264,13 +267,15 @@ Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
                        where() + ": `" + std::string(name) + "` returns " + shape.err() + ", but " +
                            std::string(to_string(binding->cardinality)) + " sockets return " +
                            std::string(expected_shape(binding->cardinality)));
-        if (const auto &expected = binding->types[slot->second]) {
+        const auto &expected = binding->types[slot->second];
+        if (expected) {
           if (auto why = signature_mismatch(item.component_func(), shape.ok_ref(), *expected))
             return Error(Error::Kind::link, where() + ": `" + std::string(name) + "` " + *why +
                                                 " (" + binding->type_origins[slot->second] + ")");
         }
         auto added = instance.ok_ref().add_func(
-            name, SocketFunction{binding, interface, std::string(name), slot->second, shape.ok()});
+            name, SocketFunction{binding, interface, std::string(name), slot->second, shape.ok(),
+                                 expected ? Arguments::unchecked : Arguments::checked});
         if (!added)
           return Error(Error::Kind::link, where() + ": cannot define `" + std::string(name) +
                                               "`: " + added.err().message());
