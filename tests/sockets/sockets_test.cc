@@ -113,6 +113,17 @@ TEST_F(Sockets, HostDispatchToManyPluginsGivesOneResultEach) {
   EXPECT_EQ(results.find("c"), nullptr);
 }
 
+TEST_F(Sockets, HostDispatchToAnEmptyBindingGivesNoResults) {
+  for (auto cardinality : {Cardinality::at_most_one, Cardinality::any}) {
+    auto results = take(children(cardinality, {}).dispatch("root", "get-value", {}));
+    EXPECT_TRUE(results.empty());
+  }
+  // Unknown names are still refused, even with no plugin to ask.
+  auto unknown = children(Cardinality::any, {}).dispatch("root", "get", {});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.err_ref().kind(), DispatchError::Kind::invalid_function);
+}
+
 TEST_F(Sockets, ImportShapeThatDoesNotFitTheCardinalityIsALinkError) {
   auto binding =
       relay("relay_exactly_one.wat", children(Cardinality::any, {{"a", child("child_a.wat")}}));
