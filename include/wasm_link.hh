@@ -7,5 +7,6 @@
 #include <wasm_link/engine.hh>
 #include <wasm_link/error.hh>
 #include <wasm_link/interface.hh>
+#include <wasm_link/limits.hh>
 #include <wasm_link/plugin.hh>
 #include <wasm_link/value.hh>

@@ -106,7 +106,13 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
     return Error(Error::Kind::link,
                  where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
   auto type = func->type(context);
-  Export out{*func, type, {}, type.result().has_value()};
+  Export out{*func_index,
+             *func,
+             plug.plugin->generation,
+             binding.interfaces.find(interface)->second.find(function),
+             type,
+             {},
+             type.result().has_value()};
   for (std::size_t i = 0; i < type.param_count(); ++i) {
     auto param = type.param_nth(i);
     out.params.emplace_back(std::string(param->first), std::move(param->second));
@@ -135,12 +141,29 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
   auto lock = CallLock::acquire(*plug.plugin);
   if (!lock)
     return lock.err();
+  PluginState &plugin = *plug.plugin;
+  if (!plugin.instance)
+    return DispatchError::runtime_exception(
+        "the plugin has no instance: its last restart failed; restart it again");
+  if (target.generation != plugin.generation) {
+    auto func = plugin.instance->get_func(plugin.store.context(), target.index);
+    if (!func)
+      return DispatchError::invalid_function(std::string(function));
+    target.func = *func;
+    target.generation = plugin.generation;
+  }
+  if (plug.plugin->limits.fuel_per_call || plug.plugin->limits.epoch_deadline ||
+      plug.plugin->limits.timeout) {
+    const PluginInstance handle = PluginState::handle(plug.plugin);
+    const std::string path = binding.path(interface);
+    apply_limits_before_call(*plug.plugin, CallSite{handle, path, function, *target.metadata});
+  }
   Val result(false);
   auto called = target.func.call(plug.plugin->store.context(),
                                  wasmtime::Span<const Val>(args.data(), args.size()),
                                  wasmtime::Span<Val>(&result, target.has_result ? 1 : 0));
   if (!called)
-    return DispatchError::runtime_exception(called.err().message());
+    return DispatchError::runtime_exception(describe_failure(*plug.plugin, called.err().message()));
   if (!target.has_result)
     return std::optional<Val>();
   return std::optional<Val>(std::move(result));

@@ -13,9 +13,14 @@
 
 namespace wasm_link::detail {
 
-// One function as one plugin exports it.
+// One function as one plugin exports it. The handle belongs to one store; after
+// a restart, the first call re-resolves it (under the plugin's lock) from the
+// store-independent export index.
 struct Export {
-  wasmtime::component::Func func;
+  wasmtime::component::ExportIndex index;
+  mutable wasmtime::component::Func func;
+  mutable std::uint64_t generation;
+  const Function *metadata; // in BindingState::interfaces
   wasmtime::component::FuncType type;
   std::vector<std::pair<std::string, ValType>> params;
   bool has_result;

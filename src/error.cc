@@ -12,6 +12,8 @@ std::string_view to_string(Error::Kind kind) noexcept {
     return "link";
   case Error::Kind::instantiate:
     return "instantiate";
+  case Error::Kind::config:
+    return "config";
   }
   return "unknown";
 }

@@ -33,29 +33,59 @@ CallLock::~CallLock() {
   plugin_->mutex.unlock();
 }
 
+Result<std::monostate> start(PluginState &plugin, wasmtime::component::Linker &linker) {
+  plugin.instance.reset();
+  ++plugin.generation;
+  plugin.store = wasmtime::Store(plugin.engine);
+  plugin.store.context().set_data(std::any(&plugin));
+  auto limited = apply_limits_at_instantiation(plugin.engine, plugin);
+  if (!limited)
+    return limited.err();
+  auto instance = linker.instantiate(plugin.store.context(), plugin.component);
+  if (!instance)
+    return Error(Error::Kind::instantiate, "cannot instantiate plugin: " +
+                                               describe_failure(plugin, instance.err().message()));
+  plugin.instance = instance.ok();
+  return std::monostate();
+}
+
 Result<PluginInstance> instantiate(wasmtime::Engine &engine, wasmtime::component::Linker &linker,
-                                   wasmtime::component::Component component, ContextBox context) {
-  if (component.capi() == nullptr)
+                                   PluginSeed seed) {
+  if (seed.component.capi() == nullptr)
     return Error(Error::Kind::instantiate,
                  "cannot instantiate plugin: its component was moved from");
-  auto state = std::make_shared<PluginState>(engine, std::move(component), std::move(context));
-  state->store.context().set_data(std::any(state.get()));
-  auto instance = linker.instantiate(state->store.context(), state->component);
-  if (!instance)
-    return Error(Error::Kind::instantiate,
-                 "cannot instantiate plugin: " + instance.err().message());
-  state->instance = instance.ok();
+  auto state = std::make_shared<PluginState>(engine, std::move(seed));
+  auto started = start(*state, linker);
+  if (!started)
+    return started.err();
   return PluginState::handle(std::move(state));
 }
 
 Result<PluginInstance> link(wasmtime::Engine &engine, wasmtime::component::Linker linker,
-                            std::vector<Binding> sockets, wasmtime::component::Component component,
-                            ContextBox context) {
-  auto defined = define_sockets(engine, linker, component, sockets);
+                            std::vector<Binding> sockets, PluginSeed seed) {
+  auto defined = define_sockets(engine, linker, seed.component, sockets);
   if (!defined)
     return defined.err();
-  return instantiate(engine, linker, std::move(component), std::move(context));
+  auto instance = instantiate(engine, linker, std::move(seed));
+  if (instance)
+    PluginState::of(instance.ok_ref()).linker = std::move(linker);
+  return instance;
 }
+
+namespace {
+
+Result<std::monostate> restart(PluginState &plugin, wasmtime::component::Linker *linker) {
+  auto lock = CallLock::acquire(plugin);
+  if (!lock)
+    return Error(Error::Kind::instantiate, "cannot restart a plugin from inside a call into it");
+  if (linker == nullptr && !plugin.linker)
+    return Error(Error::Kind::instantiate,
+                 "cannot restart a plugin made by instantiate() without a linker: pass the "
+                 "linker that satisfies its imports");
+  return start(plugin, linker != nullptr ? *linker : *plugin.linker);
+}
+
+} // namespace
 
 const ContextBox *context_box(wasmtime::Store::Context store) noexcept {
   // A store made by wasmtime::Store starts with no data at all.
@@ -73,6 +103,14 @@ const wasmtime::component::Component &PluginInstance::component() const noexcept
 
 const detail::ContextBox &PluginInstance::box() const noexcept {
   return state_->context;
+}
+
+Result<std::monostate> PluginInstance::restart() {
+  return detail::restart(*state_, nullptr);
+}
+
+Result<std::monostate> PluginInstance::restart(wasmtime::component::Linker &linker) {
+  return detail::restart(*state_, &linker);
 }
 
 } // namespace wasm_link

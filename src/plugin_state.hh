@@ -11,10 +11,12 @@
 
 namespace wasm_link::detail {
 
+class Ticker;
+
 struct PluginState {
-  PluginState(wasmtime::Engine &engine, wasmtime::component::Component component,
-              ContextBox context)
-      : store(engine), component(std::move(component)), context(std::move(context)) {}
+  PluginState(wasmtime::Engine &engine, PluginSeed seed)
+      : engine(engine), store(engine), component(std::move(seed.component)),
+        context(std::move(seed.context)), limits(std::move(seed.limits)) {}
 
   static PluginInstance handle(std::shared_ptr<PluginState> state) {
     return PluginInstance(std::move(state));
@@ -24,13 +26,31 @@ struct PluginState {
     return instance.state_;
   }
 
+  wasmtime::Engine engine;
   wasmtime::Store store;
   wasmtime::component::Component component;
   ContextBox context;
   std::optional<wasmtime::component::Instance> instance;
+  Limits limits;
+  std::shared_ptr<Ticker> ticker; // while the plugin has a timeout
+  // The linker of a plugin made by Plugin::link (it holds the sockets), for restart.
+  std::optional<wasmtime::component::Linker> linker;
+  // Counts instances: function handles cached for another generation belong to
+  // a store that is gone (see Export).
+  std::uint64_t generation = 0;
   // Held while the store is in use: a store runs one call at a time.
   std::mutex mutex;
 };
+
+// A fresh store and instance for `plugin`, whose lock the caller holds.
+Result<std::monostate> start(PluginState &plugin, wasmtime::component::Linker &linker);
+
+// Limits (src/limits.cc): caps and initial budgets before instantiation,
+// per-call budgets before each call, and which limit a failure message is about.
+Result<std::monostate> apply_limits_at_instantiation(const wasmtime::Engine &engine,
+                                                     PluginState &plugin);
+void apply_limits_before_call(PluginState &plugin, const CallSite &site);
+std::string describe_failure(const PluginState &plugin, const std::string &message);
 
 // Holds a plugin for the length of one call. Callers on other threads wait their
 // turn; a call that would re-enter a plugin this thread is already running (A ->

@@ -17,6 +17,7 @@ public:
     binding,     // a binding that cannot be built (bad package name, wrong plugin count, ...)
     link,        // sockets or exports that do not fit
     instantiate, // Wasmtime refused to instantiate a component
+    config,      // limits the engine cannot enforce (fuel without fuel metering, ...)
   };
 
   Error(Kind kind, std::string message) : kind_(kind), message_(std::move(message)) {}

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 #include <wasm_link/error.hh>
+#include <wasm_link/limits.hh>
 #include <wasmtime.hh>
 #include <wasmtime/component.hh>
 
@@ -48,6 +49,16 @@ public:
 
   const wasmtime::component::Component &component() const noexcept;
 
+  // Replaces the instance with a fresh one of the same component, in place:
+  // every binding and socket holding this plugin reaches the new instance. The
+  // context stays; the limits apply afresh. This is how a plugin comes back after
+  // a trap, since Wasmtime never enters a trapped instance again. Plugins made by
+  // Plugin::link restart with the linker they were linked with; others need the
+  // linker that satisfies their imports. Waits for a call in progress; refused
+  // from inside a call into this plugin.
+  Result<std::monostate> restart();
+  Result<std::monostate> restart(wasmtime::component::Linker &linker);
+
 private:
   friend struct detail::PluginState;
   friend class Binding;
@@ -58,11 +69,16 @@ private:
 };
 
 namespace detail {
+// What a Plugin hands over to become an instance.
+struct PluginSeed {
+  wasmtime::component::Component component;
+  ContextBox context;
+  Limits limits;
+};
 Result<PluginInstance> instantiate(wasmtime::Engine &engine, wasmtime::component::Linker &linker,
-                                   wasmtime::component::Component component, ContextBox context);
+                                   PluginSeed seed);
 Result<PluginInstance> link(wasmtime::Engine &engine, wasmtime::component::Linker linker,
-                            std::vector<Binding> sockets, wasmtime::component::Component component,
-                            ContextBox context);
+                            std::vector<Binding> sockets, PluginSeed seed);
 const ContextBox *context_box(wasmtime::Store::Context store) noexcept;
 } // namespace detail
 
@@ -74,25 +90,38 @@ public:
   explicit Plugin(wasmtime::component::Component component, Ctx context = Ctx{})
       : component_(std::move(component)), context_(std::move(context)) {}
 
+  // The budgets and caps the instance gets (none by default).
+  Plugin &with_limits(Limits limits) & {
+    limits_ = std::move(limits);
+    return *this;
+  }
+  Plugin &&with_limits(Limits limits) && {
+    limits_ = std::move(limits);
+    return std::move(*this);
+  }
+
   // Instantiates the component in a store of its own. Its imports must all be
   // satisfied by `linker`.
   Result<PluginInstance> instantiate(wasmtime::Engine &engine,
                                      wasmtime::component::Linker &linker) && {
-    return detail::instantiate(engine, linker, std::move(component_),
-                               detail::ContextBox(std::move(context_)));
+    return detail::instantiate(engine, linker, seed());
   }
 
   // Defines the sockets (one import instance `<package>/<interface>` for each
   // interface of each binding) in `linker`, then instantiates the component.
   Result<PluginInstance> link(wasmtime::Engine &engine, wasmtime::component::Linker linker,
                               std::vector<Binding> sockets) && {
-    return detail::link(engine, std::move(linker), std::move(sockets), std::move(component_),
-                        detail::ContextBox(std::move(context_)));
+    return detail::link(engine, std::move(linker), std::move(sockets), seed());
   }
 
 private:
+  detail::PluginSeed seed() {
+    return {std::move(component_), detail::ContextBox(std::move(context_)), std::move(limits_)};
+  }
+
   wasmtime::component::Component component_;
   Ctx context_;
+  Limits limits_;
 };
 
 // The context of the plugin whose store `store` is, for host functions; null when

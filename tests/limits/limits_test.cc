@@ -1,0 +1,282 @@
+// Zero trust: every plugin gets only the budgets and caps it was given. Each
+// hostile case checks the exact error (which limit was hit) and that a healthy
+// plugin in the same graph still answers afterwards.
+#include "support.hh"
+
+#include <chrono>
+#include <gtest/gtest.h>
+
+namespace wasm_link {
+namespace {
+
+using namespace wasm_link::testing;
+
+wasmtime::Engine limiting_engine() {
+  wasmtime::Config config = default_config();
+  config.consume_fuel(true);
+  config.epoch_interruption(true);
+  return wasmtime::Engine(std::move(config));
+}
+
+CallBudget always(std::uint64_t budget) {
+  return [budget](const CallSite &) { return std::optional<std::uint64_t>(budget); };
+}
+
+bool starts_with(const std::string &text, const std::string &prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+class Limited : public ::testing::Test {
+protected:
+  Limited()
+      : engine(limiting_engine()), linker(engine),
+        hostile_component(load(engine, "limits/hostile.wat")),
+        healthy(take(Binding::create(
+            "test:child", {{"root", Interface().function("get-value").function("trap")}},
+            Cardinality::exactly_one,
+            {{"healthy",
+              take(Plugin(load(engine, "sockets/child_a.wat")).instantiate(engine, linker))}}))) {}
+
+  Binding hostile(Limits limits) {
+    plugin =
+        take(Plugin(hostile_component).with_limits(std::move(limits)).instantiate(engine, linker));
+    return take(Binding::create(
+        "test:hostile",
+        {{"api", take(Interface::from_component(engine, hostile_component, "test:hostile/api"))}},
+        Cardinality::exactly_one, {{"hostile", *plugin}}));
+  }
+
+  // The value, or the error message, of `function`.
+  static std::string call(const Binding &binding, std::string_view function) {
+    const CallResult result = take(binding.dispatch("api", function, {}))[0].result;
+    if (!result) {
+      EXPECT_EQ(result.err_ref().kind(), DispatchError::Kind::runtime_exception);
+      return result.err_ref().payload();
+    }
+    return to_string(*result.ok_ref());
+  }
+
+  void expect_healthy_still_answers() {
+    auto results = take(healthy.dispatch("root", "get-value", {}));
+    ASSERT_TRUE(results[0].result);
+    EXPECT_EQ(to_string(*results[0].result.ok_ref()), "1");
+  }
+
+  wasmtime::Engine engine;
+  wasmtime::component::Linker linker;
+  wasmtime::component::Component hostile_component;
+  Binding healthy;
+  std::optional<PluginInstance> plugin;
+};
+
+TEST_F(Limited, InfiniteLoopRunsOutOfFuel) {
+  auto binding = hostile({.fuel_per_call = always(100'000)});
+  const std::string error = call(binding, "spin");
+  EXPECT_TRUE(starts_with(error, "fuel exhausted: ")) << error;
+  EXPECT_NE(error.find("all fuel consumed by WebAssembly"), std::string::npos) << error;
+  expect_healthy_still_answers();
+}
+
+TEST_F(Limited, InfiniteLoopPassesItsTimeout) {
+  auto binding = hostile({.timeout = std::chrono::milliseconds(50)});
+  const std::string error = call(binding, "spin");
+  EXPECT_TRUE(starts_with(error, "deadline passed (timeout 50 ms): ")) << error;
+  EXPECT_NE(error.find("wasm trap: interrupt"), std::string::npos) << error;
+  expect_healthy_still_answers();
+}
+
+TEST_F(Limited, EpochDeadlineCallbackSeesTheCall) {
+  std::vector<std::string> seen;
+  auto binding = hostile({.epoch_deadline = [&](const CallSite &site) {
+    seen.push_back(std::string(site.interface_path) + "." + std::string(site.function) +
+                   (site.metadata.kind == FunctionKind::freestanding ? " freestanding" : " other") +
+                   (site.plugin.context<std::monostate>() ? " with context" : ""));
+    return std::optional<std::uint64_t>(0); // already due: the first check traps
+  }});
+  const std::string error = call(binding, "spin");
+  EXPECT_TRUE(starts_with(error, "epoch deadline passed: ")) << error;
+  EXPECT_EQ(seen, std::vector<std::string>{"test:hostile/api.spin freestanding with context"});
+  expect_healthy_still_answers();
+}
+
+TEST_F(Limited, FuelPerCallIsResetBeforeEveryCall) {
+  // One call of `work` costs a few thousand units; a hundred of them would not
+  // fit in one budget of 10,000, but each call gets the budget afresh.
+  auto binding = hostile({.fuel_per_call = always(10'000)});
+  for (int i = 0; i < 100; ++i)
+    ASSERT_EQ(call(binding, "work"), "1000") << "call " << i;
+}
+
+TEST_F(Limited, WithoutPerCallFuelCallsConsumeWhatIsLeft) {
+  auto binding = hostile({.initial_fuel = 20'000});
+  int answered = 0;
+  std::string error;
+  for (int i = 0; i < 100 && error.empty(); ++i) {
+    std::string out = call(binding, "work");
+    if (out == "1000")
+      ++answered;
+    else
+      error = out;
+  }
+  EXPECT_GT(answered, 0);
+  EXPECT_LT(answered, 100);
+  EXPECT_TRUE(starts_with(error, "fuel exhausted: ")) << error;
+}
+
+TEST_F(Limited, MemoryBombIsRefusedAtTheCap) {
+  auto binding = hostile({.max_memory_bytes = 1 << 20});
+  EXPECT_EQ(call(binding, "grow-memory"), "16"); // 16 pages of 64 KiB: the guest saw -1 after
+  EXPECT_EQ(call(binding, "work"), "1000");      // a refused grow is not a trap
+  expect_healthy_still_answers();
+}
+
+TEST_F(Limited, TableBombIsRefusedAtTheCap) {
+  auto binding = hostile({.max_table_elements = 1000});
+  EXPECT_EQ(call(binding, "grow-table"), "1000");
+  expect_healthy_still_answers();
+}
+
+TEST_F(Limited, DeepRecursionIsATrapNotACrash) {
+  auto binding = hostile({});
+  const std::string error = call(binding, "recurse");
+  EXPECT_TRUE(starts_with(error, "stack exhausted: ")) << error;
+  EXPECT_NE(error.find("wasm trap: call stack exhausted"), std::string::npos) << error;
+  expect_healthy_still_answers();
+}
+
+TEST_F(Limited, HugeStringOrListBeyondTheGuestsMemoryIsRefused) {
+  EXPECT_EQ(call(hostile({}), "huge-string"), "string pointer/length out of bounds of memory");
+  EXPECT_EQ(call(hostile({}), "huge-list"), "list pointer/length out of bounds of memory");
+  expect_healthy_still_answers();
+}
+
+TEST_F(Limited, TrappedPluginIsRefusedUntilRestarted) {
+  auto binding = hostile({.fuel_per_call = always(100'000)});
+  ASSERT_TRUE(starts_with(call(binding, "spin"), "fuel exhausted: "));
+  EXPECT_EQ(call(binding, "work"),
+            "the plugin failed in an earlier call and Wasmtime will not enter it again; restart "
+            "it (PluginInstance::restart): wasm trap: cannot enter component instance");
+  ASSERT_TRUE(plugin->restart(linker));
+  EXPECT_EQ(call(binding, "work"), "1000");
+}
+
+TEST_F(Limited, StartFunctionThatNeverEndsRunsOutOfFuel) {
+  auto instance = Plugin(load(engine, "limits/start_forever.wat"))
+                      .with_limits({.initial_fuel = 100'000})
+                      .instantiate(engine, linker);
+  ASSERT_FALSE(instance);
+  EXPECT_EQ(instance.err_ref().kind(), Error::Kind::instantiate);
+  EXPECT_TRUE(
+      starts_with(instance.err_ref().message(), "cannot instantiate plugin: fuel exhausted: "))
+      << instance.err_ref().message();
+  expect_healthy_still_answers();
+}
+
+TEST_F(Limited, StartFunctionThatNeverEndsPassesItsTimeout) {
+  auto instance = Plugin(load(engine, "limits/start_forever.wat"))
+                      .with_limits({.timeout = std::chrono::milliseconds(50)})
+                      .instantiate(engine, linker);
+  ASSERT_FALSE(instance);
+  EXPECT_TRUE(starts_with(instance.err_ref().message(),
+                          "cannot instantiate plugin: deadline passed (timeout 50 ms): "))
+      << instance.err_ref().message();
+  expect_healthy_still_answers();
+}
+
+TEST_F(Limited, ComponentNeedingMoreMemoryThanItsCapDoesNotInstantiate) {
+  auto instance = Plugin(load(engine, "limits/big_memory.wat"))
+                      .with_limits({.max_memory_bytes = 1 << 20})
+                      .instantiate(engine, linker);
+  ASSERT_FALSE(instance);
+  EXPECT_EQ(instance.err_ref().message(),
+            "cannot instantiate plugin: memory minimum size of 64 pages exceeds memory limits "
+            "(max-memory-bytes = 1048576)");
+}
+
+TEST_F(Limited, NothingAmbient) {
+  auto instance = Plugin(load(engine, "limits/ambient.wat")).instantiate(engine, linker);
+  ASSERT_FALSE(instance);
+  EXPECT_TRUE(starts_with(instance.err_ref().message(),
+                          "cannot instantiate plugin: component imports instance "
+                          "`wasi:cli/environment@0.2.0`, but a matching implementation was not "
+                          "found in the linker"))
+      << instance.err_ref().message();
+}
+
+TEST(Restart, ConsumerReachesTheRestartedDependencyThroughItsSocket) {
+  auto engine = make_engine();
+  wasmtime::component::Linker linker(engine);
+  auto child = take(Plugin(load(engine, "sockets/child_a.wat")).instantiate(engine, linker));
+  auto children = take(
+      Binding::create("test:child", {{"root", Interface().function("get-value").function("trap")}},
+                      Cardinality::exactly_one, {{"a", child}}));
+  auto relay = take(Plugin(load(engine, "sockets/relay_exactly_one.wat"))
+                        .link(engine, wasmtime::component::Linker(engine), {children}));
+  auto relays = take(Binding::create(
+      "test:relay", {{"root", Interface().function("relay-get-value").function("relay-trap")}},
+      Cardinality::exactly_one, {{"relay", relay}}));
+  auto relay_call = [&](std::string_view function) {
+    return to_string(*take(relays.dispatch("root", function, {}))[0].result.ok_ref());
+  };
+
+  ASSERT_TRUE(starts_with(relay_call("relay-trap"), "(\"a\", err(runtime-exception("));
+  EXPECT_TRUE(starts_with(relay_call("relay-get-value"),
+                          "(\"a\", err(runtime-exception(\"the plugin failed in an earlier call"));
+  ASSERT_TRUE(child.restart(linker));
+  EXPECT_EQ(relay_call("relay-get-value"), "(\"a\", ok(1))");
+  // A linked plugin restarts with the linker it was linked with, sockets included.
+  ASSERT_TRUE(relay.restart());
+  EXPECT_EQ(relay_call("relay-get-value"), "(\"a\", ok(1))");
+}
+
+TEST(Restart, InstantiatedPluginNeedsItsLinker) {
+  auto engine = make_engine();
+  wasmtime::component::Linker linker(engine);
+  auto child = take(Plugin(load(engine, "sockets/child_a.wat")).instantiate(engine, linker));
+  auto restarted = child.restart();
+  ASSERT_FALSE(restarted);
+  EXPECT_EQ(restarted.err_ref().message(),
+            "cannot restart a plugin made by instantiate() without a linker: pass the linker that "
+            "satisfies its imports");
+}
+
+TEST(Limits, FuelOnAnEngineWithoutMeteringIsAConfigError) {
+  auto engine = make_engine();
+  wasmtime::component::Linker linker(engine);
+  auto instance = Plugin(load(engine, "sockets/child_a.wat"))
+                      .with_limits({.initial_fuel = 1000})
+                      .instantiate(engine, linker);
+  ASSERT_FALSE(instance);
+  EXPECT_EQ(instance.err_ref().kind(), Error::Kind::config);
+  EXPECT_TRUE(starts_with(instance.err_ref().message(),
+                          "the plugin has fuel limits but its engine does not meter fuel (create "
+                          "the engine from a Config with consume_fuel(true)): "))
+      << instance.err_ref().message();
+}
+
+TEST(Limits, ZeroInitialFuelWithoutPerCallFuelIsAConfigError) {
+  auto engine = limiting_engine();
+  wasmtime::component::Linker linker(engine);
+  auto instance = Plugin(load(engine, "sockets/child_a.wat"))
+                      .with_limits({.initial_fuel = 0})
+                      .instantiate(engine, linker);
+  ASSERT_FALSE(instance);
+  EXPECT_EQ(instance.err_ref().message(), "initial-fuel is 0, so the plugin could never run");
+}
+
+TEST(Limits, PluginsWithoutLimitsRunOnALimitingEngine) {
+  // Fuel metering and epochs are engine-wide; a plugin that asked for neither
+  // must not start with an empty tank or a deadline already due.
+  auto engine = limiting_engine();
+  wasmtime::component::Linker linker(engine);
+  auto instance = take(Plugin(load(engine, "sockets/child_a.wat")).instantiate(engine, linker));
+  auto binding = take(
+      Binding::create("test:child", {{"root", Interface().function("get-value").function("trap")}},
+                      Cardinality::exactly_one, {{"free", instance}}));
+  auto results = take(binding.dispatch("root", "get-value", {}));
+  ASSERT_TRUE(results[0].result) << results[0].result.err_ref().message();
+  EXPECT_EQ(to_string(*results[0].result.ok_ref()), "1");
+}
+
+} // namespace
+} // namespace wasm_link
