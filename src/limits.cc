@@ -37,7 +37,9 @@ public:
     thread_.join();
   }
 
-  // The engine's ticker, started on first use.
+  // The ticker of the embedder's Engine object, started on first use. The C API
+  // gives engines no identity, so clones of one engine made by the embedder
+  // count as engines of their own.
   static std::shared_ptr<Ticker> of(const wasmtime::Engine &engine) {
     static std::mutex mutex;
     static std::map<const wasm_engine_t *, std::weak_ptr<Ticker>> tickers;
@@ -71,7 +73,9 @@ Result<std::monostate> apply_limits_at_instantiation(const wasmtime::Engine &eng
     return Error(Error::Kind::config, "initial-fuel is 0, so the plugin could never run");
 
   context.set_epoch_deadline(limits.timeout ? ticks(*limits.timeout) : no_deadline);
-  if (limits.timeout)
+  // A restart keeps the plugin's ticker: `engine` is then the plugin's own
+  // clone, which the C API cannot tell is the same engine.
+  if (limits.timeout && !plugin.ticker)
     plugin.ticker = Ticker::of(engine);
 
   if (limits.max_memory_bytes || limits.max_table_elements || limits.max_instances ||

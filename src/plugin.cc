@@ -33,12 +33,13 @@ CallLock::~CallLock() {
   plugin_->mutex.unlock();
 }
 
-Result<std::monostate> start(PluginState &plugin, wasmtime::component::Linker &linker) {
+Result<std::monostate> start(PluginState &plugin, const wasmtime::Engine &engine,
+                             wasmtime::component::Linker &linker) {
   plugin.instance.reset();
   ++plugin.generation;
   plugin.store = wasmtime::Store(plugin.engine);
   plugin.store.context().set_data(std::any(&plugin));
-  auto limited = apply_limits_at_instantiation(plugin.engine, plugin);
+  auto limited = apply_limits_at_instantiation(engine, plugin);
   if (!limited)
     return limited.err();
   auto instance = linker.instantiate(plugin.store.context(), plugin.component);
@@ -55,7 +56,7 @@ Result<PluginInstance> instantiate(wasmtime::Engine &engine, wasmtime::component
     return Error(Error::Kind::instantiate,
                  "cannot instantiate plugin: its component was moved from");
   auto state = std::make_shared<PluginState>(engine, std::move(seed));
-  auto started = start(*state, linker);
+  auto started = start(*state, engine, linker);
   if (!started)
     return started.err();
   return PluginState::handle(std::move(state));
@@ -82,7 +83,7 @@ Result<std::monostate> restart(PluginState &plugin, wasmtime::component::Linker 
     return Error(Error::Kind::instantiate,
                  "cannot restart a plugin made by instantiate() without a linker: pass the "
                  "linker that satisfies its imports");
-  return start(plugin, linker != nullptr ? *linker : *plugin.linker);
+  return start(plugin, plugin.engine, linker != nullptr ? *linker : *plugin.linker);
 }
 
 } // namespace

@@ -42,8 +42,10 @@ struct PluginState {
   std::mutex mutex;
 };
 
-// A fresh store and instance for `plugin`, whose lock the caller holds.
-Result<std::monostate> start(PluginState &plugin, wasmtime::component::Linker &linker);
+// A fresh store and instance for `plugin`, whose lock the caller holds; `engine`
+// is the embedder's (see Ticker).
+Result<std::monostate> start(PluginState &plugin, const wasmtime::Engine &engine,
+                             wasmtime::component::Linker &linker);
 
 // Limits (src/limits.cc): caps and initial budgets before instantiation,
 // per-call budgets before each call, and which limit a failure message is about.

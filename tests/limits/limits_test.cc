@@ -4,6 +4,7 @@
 #include "support.hh"
 
 #include <chrono>
+#include <filesystem>
 #include <gtest/gtest.h>
 
 namespace wasm_link {
@@ -201,6 +202,44 @@ TEST_F(Limited, NothingAmbient) {
                           "`wasi:cli/environment@0.2.0`, but a matching implementation was not "
                           "found in the linker"))
       << instance.err_ref().message();
+}
+
+TEST_F(Limited, CountCapsRefuseInstantiation) {
+  auto instance =
+      Plugin(hostile_component).with_limits({.max_memories = 0}).instantiate(engine, linker);
+  ASSERT_FALSE(instance);
+  const std::string &message = instance.err_ref().message();
+  EXPECT_TRUE(starts_with(message, "cannot instantiate plugin: ")) << message;
+  EXPECT_NE(message.find("(max-instances, max-tables, max-memories = -1, -1, 0; -1: Wasmtime's "
+                         "default)"),
+            std::string::npos)
+      << message;
+}
+
+std::size_t threads() {
+  return static_cast<std::size_t>(
+      std::distance(std::filesystem::directory_iterator("/proc/self/task"),
+                    std::filesystem::directory_iterator()));
+}
+
+TEST(Ticker, OneThreadPerEngineWhileAPluginHasATimeout) {
+  auto engine = limiting_engine();
+  wasmtime::component::Linker linker(engine);
+  auto component = load(engine, "sockets/child_a.wat"); // compiled: no compile threads later
+  const std::size_t before = threads();
+  {
+    auto untimed = take(Plugin(component).instantiate(engine, linker));
+    EXPECT_EQ(threads(), before) << "a plugin without a timeout started a ticker";
+    auto first = take(Plugin(component)
+                          .with_limits({.timeout = std::chrono::milliseconds(100)})
+                          .instantiate(engine, linker));
+    EXPECT_EQ(threads(), before + 1);
+    auto second = take(Plugin(component)
+                           .with_limits({.timeout = std::chrono::milliseconds(100)})
+                           .instantiate(engine, linker));
+    EXPECT_EQ(threads(), before + 1) << "one ticker per engine";
+  }
+  EXPECT_EQ(threads(), before) << "the ticker outlived the plugins that needed it";
 }
 
 TEST(Restart, ConsumerReachesTheRestartedDependencyThroughItsSocket) {
