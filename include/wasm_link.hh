@@ -10,3 +10,4 @@
 #include <wasm_link/limits.hh>
 #include <wasm_link/plugin.hh>
 #include <wasm_link/value.hh>
+#include <wasm_link/wave.hh>

@@ -31,11 +31,4 @@ std::string type_name(const ValType &type);
 // fields, variant cases, enum cases and flags exist and come in the type's order.
 std::optional<std::string> type_mismatch(const Val &value, const ValType &type);
 
-// The value in the WebAssembly Value Encoding (WAVE), as `wasmtime run --invoke`
-// prints it: `42`, `"hi\n"`, `'x'`, `[1, 2]`, `{a: 1, b: "x"}`, `(1, "a")`,
-// `some(3)`, `none`, `ok(1)`, `err("e")`, `red`, `named("x")`, `{read, write}`.
-// Floats print in their shortest round-trip form, `nan`, `inf` or `-inf`. WAVE
-// has no map form; a map prints as the list of its entries, `[("a", 1)]`.
-std::string to_string(const Val &value);
-
 } // namespace wasm_link
