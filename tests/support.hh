@@ -24,6 +24,11 @@ inline wasmtime::component::Component load(wasmtime::Engine &engine, const std::
   return component.ok();
 }
 
+// The interfaces of `test:child`, which the sockets' children implement.
+inline Binding::Interfaces child_interfaces() {
+  return {{"root", Interface().function("get-value").function("trap")}};
+}
+
 template <typename T, typename E> T take(Result<T, E> result) {
   if (!result)
     throw std::runtime_error(result.err().message());

@@ -33,8 +33,7 @@ protected:
       : engine(limiting_engine()), linker(engine),
         hostile_component(load(engine, "limits/hostile.wat")),
         healthy(take(Binding::create(
-            "test:child", {{"root", Interface().function("get-value").function("trap")}},
-            Cardinality::exactly_one,
+            "test:child", child_interfaces(), Cardinality::exactly_one,
             {{"healthy",
               take(Plugin(load(engine, "sockets/child_a.wat")).instantiate(engine, linker))}}))) {}
 
@@ -247,8 +246,7 @@ TEST(Restart, ConsumerReachesTheRestartedDependencyThroughItsSocket) {
   wasmtime::component::Linker linker(engine);
   auto child = take(Plugin(load(engine, "sockets/child_a.wat")).instantiate(engine, linker));
   auto children = take(
-      Binding::create("test:child", {{"root", Interface().function("get-value").function("trap")}},
-                      Cardinality::exactly_one, {{"a", child}}));
+      Binding::create("test:child", child_interfaces(), Cardinality::exactly_one, {{"a", child}}));
   auto relay = take(Plugin(load(engine, "sockets/relay_exactly_one.wat"))
                         .link(engine, wasmtime::component::Linker(engine), {children}));
   auto relays = take(Binding::create(
@@ -309,9 +307,8 @@ TEST(Limits, PluginsWithoutLimitsRunOnALimitingEngine) {
   auto engine = limiting_engine();
   wasmtime::component::Linker linker(engine);
   auto instance = take(Plugin(load(engine, "sockets/child_a.wat")).instantiate(engine, linker));
-  auto binding = take(
-      Binding::create("test:child", {{"root", Interface().function("get-value").function("trap")}},
-                      Cardinality::exactly_one, {{"free", instance}}));
+  auto binding = take(Binding::create("test:child", child_interfaces(), Cardinality::exactly_one,
+                                      {{"free", instance}}));
   auto results = take(binding.dispatch("root", "get-value", {}));
   ASSERT_TRUE(results[0].result) << results[0].result.err_ref().message();
   EXPECT_EQ(to_string(*results[0].result.ok_ref()), "1");

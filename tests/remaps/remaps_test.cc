@@ -20,9 +20,7 @@ protected:
   }
 
   Result<Binding> children(Cardinality cardinality, Binding::Plugs plugs) {
-    return Binding::create("test:child",
-                           {{"root", Interface().function("get-value").function("trap")}},
-                           cardinality, std::move(plugs));
+    return Binding::create("test:child", child_interfaces(), cardinality, std::move(plugs));
   }
 
   static std::string values(const Binding &binding) {

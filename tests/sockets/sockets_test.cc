@@ -22,9 +22,7 @@ protected:
   }
 
   Binding children(Cardinality cardinality, Binding::Plugs plugs) {
-    return take(Binding::create("test:child",
-                                {{"root", Interface().function("get-value").function("trap")}},
-                                cardinality, std::move(plugs)));
+    return take(Binding::create("test:child", child_interfaces(), cardinality, std::move(plugs)));
   }
 
   Result<Binding> relay(const std::string &file, Binding socket) {
@@ -181,9 +179,9 @@ TEST_F(Sockets, SharedDependencyIsOneInstance) {
 
 TEST_F(Sockets, SeveralSocketsOfMixedCardinalityAndOneInterfaceNameInTwoPackages) {
   auto one = children(Cardinality::exactly_one, {{"a", child("child_a.wat")}});
-  auto many = take(Binding::create(
-      "test:other", {{"root", Interface().function("get-value").function("trap")}},
-      Cardinality::any, {{"x", child("child_other.wat")}, {"y", child("child_other.wat")}}));
+  auto many =
+      take(Binding::create("test:other", child_interfaces(), Cardinality::any,
+                           {{"x", child("child_other.wat")}, {"y", child("child_other.wat")}}));
   auto component = load(engine, "sockets/two_sockets.wat");
   auto both =
       take(Plugin(component).link(engine, wasmtime::component::Linker(engine), {one, many}));

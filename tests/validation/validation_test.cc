@@ -24,9 +24,7 @@ protected:
     return Binding::create("test:child", std::move(interfaces), cardinality, std::move(plugs));
   }
 
-  static Binding::Interfaces by_hand() {
-    return {{"root", Interface().function("get-value").function("trap")}};
-  }
+  static Binding::Interfaces by_hand() { return child_interfaces(); }
 
   std::string link_error(const std::string &consumer, const Binding &socket) {
     auto instance =
