@@ -51,6 +51,8 @@ public:
   using Resources = std::set<std::string, std::less<>>;
 
   Interface() = default;
+  Interface(Functions functions, Resources resources)
+      : functions_(std::move(functions)), resources_(std::move(resources)) {}
 
   // Adds a function; its kind and resource follow from its name.
   Interface &function(std::string name, ReturnKind returns = ReturnKind::value);

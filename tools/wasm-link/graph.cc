@@ -1,0 +1,151 @@
+#include "graph.hh"
+
+namespace wasm_link::tool {
+namespace {
+
+// The interfaces of `package` that `component` exports (after `remaps`), read
+// from its own types, keyed by the binding's interface names.
+Result<Binding::Interfaces> interfaces_of(const wasmtime::Engine &engine,
+                                          const wasmtime::component::Component &component,
+                                          const std::string &package,
+                                          const std::map<std::string, Remap, std::less<>> &remaps) {
+  const auto at = package.find('@');
+  const std::string prefix = package.substr(0, at) + "/";
+  const std::string suffix = at == std::string::npos ? "" : package.substr(at);
+  Binding::Interfaces out;
+  const auto type = component.type();
+  for (std::size_t i = 0; i < type.export_count(engine); ++i) {
+    const std::string name(type.export_nth(engine, i)->first);
+    if (name.rfind(prefix, 0) != 0 || name.size() < prefix.size() + suffix.size() ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    const std::string interface =
+        name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    if (remaps.contains(interface) && !remaps.find(interface)->second.as.empty())
+      continue; // exported under another name: read below
+    auto read = Interface::from_component(engine, component, name);
+    if (!read)
+      return read.err();
+    out.emplace(interface, read.ok());
+  }
+  for (const auto &[interface, remap] : remaps) {
+    const std::string exported = remap.as.empty() ? prefix + interface + suffix
+                                 : remap.as.find(':') == std::string::npos
+                                     ? prefix + remap.as + suffix
+                                     : remap.as;
+    auto read = Interface::from_component(engine, component, exported);
+    if (!read)
+      return read.err();
+    // Back to the binding's function names.
+    Interface::Functions functions = read.ok_ref().functions();
+    for (const auto &[requested, name] : remap.functions) {
+      auto node = functions.extract(name);
+      if (!node.empty()) {
+        node.key() = requested;
+        functions.insert(std::move(node));
+      }
+    }
+    out.insert_or_assign(interface, Interface(std::move(functions), read.ok_ref().resources()));
+  }
+  return out;
+}
+
+Limits limits_of(const PluginSpec &spec) {
+  Limits limits;
+  limits.initial_fuel = spec.initial_fuel;
+  if (spec.fuel_per_call)
+    limits.fuel_per_call = [fuel = *spec.fuel_per_call](const CallSite &) {
+      return std::optional<std::uint64_t>(fuel);
+    };
+  if (spec.timeout_ms)
+    limits.timeout = std::chrono::milliseconds(*spec.timeout_ms);
+  limits.max_memory_bytes = spec.max_memory_bytes;
+  limits.max_table_elements = spec.max_table_elements;
+  return limits;
+}
+
+} // namespace
+
+Result<Graph, GraphError> build_graph(const Manifest &m) {
+  const std::string file = m.file.string();
+  auto manifest_error = [&](const std::string &key, const std::string &what) {
+    return GraphError{Exit::usage, file + ": " + key + ": " + what};
+  };
+
+  wasmtime::Config config = default_config();
+  bool fuel = false, epochs = false;
+  for (const auto &[_, plugin] : m.plugins) {
+    fuel = fuel || plugin.initial_fuel || plugin.fuel_per_call;
+    epochs = epochs || plugin.timeout_ms;
+  }
+  config.consume_fuel(fuel);
+  config.epoch_interruption(epochs);
+  Graph graph{wasmtime::Engine(std::move(config)), {}, {}};
+
+  std::map<std::string, wasmtime::component::Component, std::less<>> components;
+  for (const auto &[id, plugin] : m.plugins) {
+    auto component = load_component(graph.engine, plugin.component);
+    if (!component)
+      return GraphError{Exit::load, "plugin `" + id + "`: " + component.err().message()};
+    components.emplace(id, component.ok());
+  }
+
+  auto build_binding = [&](const std::string &name) -> Result<std::monostate, GraphError> {
+    if (graph.bindings.contains(name))
+      return std::monostate();
+    const BindingSpec &spec = m.bindings.find(name)->second;
+    Binding::Interfaces interfaces;
+    if (!spec.plugins.empty()) {
+      const std::string &first = spec.plugins.front();
+      auto read = interfaces_of(graph.engine, components.find(first)->second, spec.package,
+                                m.plugins.find(first)->second.remaps);
+      if (!read)
+        return manifest_error("bindings." + name + ".plugins",
+                              "plugin `" + first + "`: " + read.err().message());
+      interfaces = read.ok();
+    }
+    Binding::Plugs plugs;
+    for (const auto &id : spec.plugins)
+      plugs.push_back({id, graph.plugins.find(id)->second, m.plugins.find(id)->second.remaps});
+    auto binding =
+        Binding::create(spec.package, std::move(interfaces), spec.cardinality, std::move(plugs));
+    if (!binding)
+      return manifest_error("bindings." + name, binding.err().message());
+    graph.bindings.emplace(name, binding.ok());
+    return std::monostate();
+  };
+
+  for (const auto &id : m.order) {
+    const PluginSpec &spec = m.plugins.find(id)->second;
+    std::vector<Binding> sockets;
+    for (const auto &socket : spec.sockets) {
+      auto built = build_binding(socket);
+      if (!built)
+        return built.err();
+      sockets.push_back(graph.bindings.find(socket)->second);
+    }
+    auto instance = Plugin(components.find(id)->second)
+                        .with_limits(limits_of(spec))
+                        .link(graph.engine, wasmtime::component::Linker(graph.engine), sockets);
+    if (!instance) {
+      const Error &error = instance.err_ref();
+      switch (error.kind()) {
+      case Error::Kind::link:
+        return manifest_error("plugins." + id + ".sockets", error.message());
+      case Error::Kind::config:
+        return manifest_error("plugins." + id + ".limits", error.message());
+      default:
+        return GraphError{Exit::load, "plugin `" + id + "`: " + error.message()};
+      }
+    }
+    graph.plugins.emplace(id, instance.ok());
+  }
+  for (const auto &[name, _] : m.bindings) {
+    auto built = build_binding(name);
+    if (!built)
+      return built.err();
+  }
+  return graph;
+}
+
+} // namespace wasm_link::tool

@@ -1,0 +1,200 @@
+// The `wasm-link` command: assemble a plugin graph from a manifest and run it.
+#include "graph.hh"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <iostream>
+
+namespace wasm_link::tool {
+namespace {
+
+constexpr const char *exit_codes = R"(Exit codes:
+  0  every plugin answered ok
+  1  some plugin answered err
+  2  usage or manifest error (unknown binding, interface or function, arguments
+     that do not parse or fit, a manifest key that is wrong)
+  3  a component could not be loaded, compiled, linked or instantiated)";
+
+class Timer {
+public:
+  explicit Timer(bool on) : on_(on) {}
+  void lap(std::string_view what) {
+    auto now = std::chrono::steady_clock::now();
+    if (on_)
+      std::cerr << "time: " << what << " "
+                << std::chrono::duration<double, std::milli>(now - last_).count() << " ms\n";
+    last_ = now;
+  }
+
+private:
+  bool on_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+Result<Graph, GraphError> load(const std::string &file, Timer &timer) {
+  auto manifest = read_manifest(file);
+  if (!manifest)
+    return GraphError{Exit::usage, manifest.err()};
+  timer.lap("read manifest");
+  auto graph = build_graph(manifest.ok());
+  timer.lap("load, compile, link and instantiate");
+  return graph;
+}
+
+int fail(Exit exit, const std::string &message) {
+  std::cerr << "wasm-link: " << message << "\n";
+  return exit;
+}
+
+// The dispatch-error case as a WAVE value, e.g. `invalid-function("f")`.
+std::string case_wave(const DispatchError &error) {
+  return to_string(Val(wasmtime::component::Variant(
+      error.case_name(),
+      error.has_payload() ? std::optional<Val>(Val::string(error.payload())) : std::nullopt)));
+}
+
+int call(const std::string &file, const std::string &target, const std::vector<std::string> &args,
+         bool time) {
+  Timer timer(time);
+  const auto slash = target.find('/');
+  const auto dot = target.find('.', slash == std::string::npos ? 0 : slash);
+  if (slash == std::string::npos || dot == std::string::npos)
+    return fail(Exit::usage, "expected <binding>/<interface>.<function>, found `" + target + "`");
+  const std::string binding_name = target.substr(0, slash);
+  const std::string interface = target.substr(slash + 1, dot - slash - 1);
+  const std::string function = target.substr(dot + 1);
+
+  auto graph = load(file, timer);
+  if (!graph)
+    return fail(graph.err_ref().exit, graph.err_ref().message);
+  auto binding = graph.ok_ref().bindings.find(binding_name);
+  if (binding == graph.ok_ref().bindings.end()) {
+    std::string known;
+    for (const auto &[name, _] : graph.ok_ref().bindings)
+      known += (known.empty() ? "" : ", ") + name;
+    return fail(Exit::usage, "unknown binding `" + binding_name +
+                                 "` (the manifest has: " + (known.empty() ? "none" : known) + ")");
+  }
+  const auto &interfaces = binding->second.interfaces();
+  auto found = interfaces.find(interface);
+  if (found == interfaces.end())
+    return fail(Exit::usage, "binding `" + binding_name + "` has no interface `" + interface + "`");
+  const Function *meta = found->second.find(function);
+  if (meta == nullptr)
+    return fail(Exit::usage, "interface `" + interface + "` of binding `" + binding_name +
+                                 "` has no function `" + function + "`");
+
+  std::vector<Val> values;
+  if (meta->type) {
+    const auto &type = *meta->type;
+    if (args.size() != type.param_count())
+      return fail(Exit::usage, "`" + function + "` takes " + std::to_string(type.param_count()) +
+                                   " arguments (" + type_name(type) + "), " +
+                                   std::to_string(args.size()) + " given");
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      auto param = type.param_nth(i);
+      auto value = parse_wave(args[i], param->second);
+      if (!value)
+        return fail(Exit::usage, "argument " + std::to_string(i + 1) + " (`" +
+                                     std::string(param->first) + "`, a " +
+                                     type_name(param->second) + "): " + value.err());
+      values.push_back(value.ok());
+    }
+  } else if (!args.empty()) {
+    return fail(Exit::usage, "the type of `" + function + "` is unknown, so it takes no arguments");
+  }
+  timer.lap("parse arguments");
+
+  auto results = binding->second.dispatch(interface, function, values);
+  timer.lap("call");
+  if (!results)
+    return fail(Exit::usage, results.err().message());
+  int exit = Exit::ok;
+  for (const auto &[id, result] : results.ok_ref()) {
+    if (!result) {
+      std::cout << id << ": err(" << case_wave(result.err_ref()) << ")\n";
+      exit = Exit::call_failed;
+    } else if (result.ok_ref()) {
+      std::cout << id << ": ok(" << to_string(*result.ok_ref()) << ")\n";
+    } else {
+      std::cout << id << ": ok\n";
+    }
+  }
+  return exit;
+}
+
+int check(const std::string &file, bool time) {
+  Timer timer(time);
+  auto manifest = read_manifest(file);
+  if (!manifest)
+    return fail(Exit::usage, manifest.err());
+  auto graph = build_graph(manifest.ok_ref());
+  timer.lap("load, compile, link and instantiate");
+  if (!graph)
+    return fail(graph.err_ref().exit, graph.err_ref().message);
+  const Manifest &m = manifest.ok_ref();
+  std::cout << "manifest " << file << ": ok\n";
+  std::cout << "plugins (" << m.plugins.size() << "):\n";
+  for (const auto &[id, plugin] : m.plugins) {
+    std::cout << "  " << id << ": " << plugin.component.filename().string();
+    if (!plugin.sockets.empty()) {
+      std::cout << ", sockets:";
+      for (const auto &socket : plugin.sockets)
+        std::cout << " " << socket;
+    }
+    std::cout << "\n";
+  }
+  std::cout << "bindings (" << m.bindings.size() << "):\n";
+  for (const auto &[name, spec] : m.bindings) {
+    const Binding &binding = graph.ok_ref().bindings.find(name)->second;
+    std::cout << "  " << name << ": " << spec.package << ", " << to_string(spec.cardinality)
+              << ", plugins:";
+    for (const auto &id : binding.plugin_ids())
+      std::cout << " " << id;
+    if (spec.plugins.empty())
+      std::cout << " (none)";
+    std::cout << ", interfaces:";
+    for (const auto &[interface, _] : binding.interfaces())
+      std::cout << " " << interface;
+    std::cout << "\n";
+  }
+  return Exit::ok;
+}
+
+} // namespace
+} // namespace wasm_link::tool
+
+int main(int argc, char **argv) {
+  using namespace wasm_link::tool;
+  CLI::App app{"wasm-link: assemble WebAssembly plugin graphs from a manifest and run them"};
+  app.footer(exit_codes);
+  app.require_subcommand(1);
+  bool time = false;
+  app.add_flag("--time", time, "print how long loading, linking and the call took (to stderr)");
+
+  std::string manifest, target;
+  std::vector<std::string> args;
+  auto *call_cmd = app.add_subcommand(
+      "call", "load and link the graph, call a function in every plugin of a binding, print one "
+              "line per plugin: `<id>: ok(<value>)`, `<id>: ok` or `<id>: err(<dispatch-error>)`");
+  call_cmd->add_option("manifest", manifest, "the graph's manifest (TOML)")->required();
+  call_cmd->add_option("target", target, "<binding>/<interface>.<function>")->required();
+  call_cmd->add_option("args", args, "arguments in WAVE, e.g. 42 '\"hi\"' '[1, 2]'");
+  call_cmd->footer(exit_codes);
+
+  std::string check_manifest;
+  auto *check_cmd = app.add_subcommand(
+      "check", "load, link and validate the graph without calling anything; print a summary");
+  check_cmd->add_option("manifest", check_manifest, "the graph's manifest (TOML)")->required();
+  check_cmd->footer(exit_codes);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &error) {
+    const int code = app.exit(error);
+    return code == 0 ? Exit::ok : Exit::usage;
+  }
+  if (*call_cmd)
+    return call(manifest, target, args, time);
+  return check(check_manifest, time);
+}

@@ -1,0 +1,292 @@
+#include "manifest.hh"
+
+#include <algorithm>
+#include <functional>
+#include <toml++/toml.h>
+
+namespace wasm_link::tool {
+namespace {
+
+// Reads one table of the manifest, naming keys by their dotted path in errors.
+class Reader {
+public:
+  Reader(const std::filesystem::path &file) : file_(file.string()) {}
+
+  std::string fail(const std::string &key, const std::string &what) const {
+    return file_ + ": " + key + ": " + what;
+  }
+
+  // Every key of `table` must be one of `known`.
+  std::optional<std::string> known_keys(const toml::table &table, const std::string &where,
+                                        std::initializer_list<std::string_view> known) const {
+    for (auto &&[key, _] : table) {
+      if (std::find(known.begin(), known.end(), key.str()) != known.end())
+        continue;
+      std::string list;
+      for (auto k : known)
+        list += (list.empty() ? "" : ", ") + std::string(k);
+      return fail(where.empty() ? std::string(key.str()) : where + "." + std::string(key.str()),
+                  "unknown key (expected one of: " + list + ")");
+    }
+    return std::nullopt;
+  }
+
+  // The string at `key`, or nothing when the key is absent.
+  Result<std::optional<std::string>, std::string>
+  string(const toml::table &table, std::string_view key, const std::string &where) const {
+    const toml::node *node = table.get(key);
+    if (node == nullptr)
+      return std::optional<std::string>();
+    if (auto value = node->value<std::string>())
+      return std::optional<std::string>(*value);
+    return fail(where + "." + std::string(key), "expected a string");
+  }
+
+  Result<std::vector<std::string>, std::string>
+  strings(const toml::table &table, std::string_view key, const std::string &where) const {
+    std::vector<std::string> out;
+    const toml::node *node = table.get(key);
+    if (node == nullptr)
+      return out;
+    const toml::array *array = node->as_array();
+    if (array == nullptr)
+      return fail(where + "." + std::string(key), "expected an array of strings");
+    for (auto &&item : *array) {
+      auto value = item.value<std::string>();
+      if (!value)
+        return fail(where + "." + std::string(key), "expected an array of strings");
+      out.push_back(*value);
+    }
+    return out;
+  }
+
+  template <typename T>
+  Result<std::optional<T>, std::string> number(const toml::table &table, std::string_view key,
+                                               const std::string &where, std::int64_t min) const {
+    const toml::node *node = table.get(key);
+    if (node == nullptr)
+      return std::optional<T>();
+    auto value = node->value_exact<std::int64_t>();
+    if (!value || *value < min)
+      return fail(where + "." + std::string(key),
+                  "expected an integer of at least " + std::to_string(min));
+    return std::optional<T>(static_cast<T>(*value));
+  }
+
+private:
+  std::string file_;
+};
+
+Result<BindingSpec, std::string> read_binding(const Reader &reader, const std::string &name,
+                                              const toml::node &node) {
+  const std::string where = "bindings." + name;
+  const toml::table *table = node.as_table();
+  if (table == nullptr)
+    return reader.fail(where, "expected a table");
+  if (auto bad = reader.known_keys(*table, where, {"wit", "package", "cardinality", "plugins"}))
+    return *bad;
+  if (table->contains("wit"))
+    return reader.fail(where + ".wit",
+                       "WIT files are not supported yet by this version; give `package` and the "
+                       "interfaces come from the implementing plugins' own types");
+  BindingSpec spec;
+  auto package = reader.string(*table, "package", where);
+  if (!package)
+    return package.err();
+  if (!package.ok_ref())
+    return reader.fail(where + ".package", "missing (expected `namespace:name[@version]`)");
+  spec.package = *package.ok_ref();
+  auto cardinality = reader.string(*table, "cardinality", where);
+  if (!cardinality)
+    return cardinality.err();
+  if (const auto &name = cardinality.ok_ref()) {
+    auto parsed = parse_cardinality(*name);
+    if (!parsed)
+      return reader.fail(where + ".cardinality",
+                         "expected exactly-one, at-most-one, at-least-one or any, found \"" +
+                             *name + "\"");
+    spec.cardinality = *parsed;
+  }
+  auto plugins = reader.strings(*table, "plugins", where);
+  if (!plugins)
+    return plugins.err();
+  spec.plugins = plugins.ok();
+  return spec;
+}
+
+Result<PluginSpec, std::string> read_plugin(const Reader &reader,
+                                            const std::filesystem::path &folder,
+                                            const std::string &id, const toml::node &node) {
+  const std::string where = "plugins." + id;
+  const toml::table *table = node.as_table();
+  if (table == nullptr)
+    return reader.fail(where, "expected a table");
+  if (auto bad = reader.known_keys(*table, where, {"component", "sockets", "limits", "remap"}))
+    return *bad;
+  PluginSpec spec;
+  auto component = reader.string(*table, "component", where);
+  if (!component)
+    return component.err();
+  if (!component.ok_ref())
+    return reader.fail(where + ".component", "missing (expected the path of a .wasm or .wat file)");
+  spec.component = folder / *component.ok_ref();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(spec.component, ec))
+    return reader.fail(where + ".component", "no such file: " + spec.component.string());
+  auto sockets = reader.strings(*table, "sockets", where);
+  if (!sockets)
+    return sockets.err();
+  spec.sockets = sockets.ok();
+
+  if (const toml::node *limits_node = table->get("limits")) {
+    const toml::table *limits = limits_node->as_table();
+    if (limits == nullptr)
+      return reader.fail(where + ".limits", "expected a table");
+    const std::string at = where + ".limits";
+    if (auto bad = reader.known_keys(*limits, at,
+                                     {"initial-fuel", "fuel-per-call", "timeout-ms",
+                                      "max-memory-bytes", "max-table-elements"}))
+      return *bad;
+    auto initial = reader.number<std::uint64_t>(*limits, "initial-fuel", at, 1);
+    auto per_call = reader.number<std::uint64_t>(*limits, "fuel-per-call", at, 1);
+    auto timeout = reader.number<std::uint64_t>(*limits, "timeout-ms", at, 1);
+    auto memory = reader.number<std::int64_t>(*limits, "max-memory-bytes", at, 0);
+    auto table_elements = reader.number<std::int64_t>(*limits, "max-table-elements", at, 0);
+    for (auto *r : {&initial, &per_call, &timeout})
+      if (!*r)
+        return r->err();
+    for (auto *r : {&memory, &table_elements})
+      if (!*r)
+        return r->err();
+    spec.initial_fuel = initial.ok();
+    spec.fuel_per_call = per_call.ok();
+    spec.timeout_ms = timeout.ok();
+    spec.max_memory_bytes = memory.ok();
+    spec.max_table_elements = table_elements.ok();
+  }
+
+  if (const toml::node *remap_node = table->get("remap")) {
+    const toml::table *remaps = remap_node->as_table();
+    if (remaps == nullptr)
+      return reader.fail(where + ".remap", "expected a table of interfaces");
+    for (auto &&[interface, value] : *remaps) {
+      const std::string at = where + ".remap." + std::string(interface.str());
+      const toml::table *remap = value.as_table();
+      if (remap == nullptr)
+        return reader.fail(at, "expected a table with `as` and/or `functions`");
+      if (auto bad = reader.known_keys(*remap, at, {"as", "functions"}))
+        return *bad;
+      Remap out;
+      auto as = reader.string(*remap, "as", at);
+      if (!as)
+        return as.err();
+      out.as = as.ok_ref().value_or("");
+      if (const toml::node *functions_node = remap->get("functions")) {
+        const toml::table *functions = functions_node->as_table();
+        if (functions == nullptr)
+          return reader.fail(at + ".functions", "expected a table of requested = exported names");
+        for (auto &&[function, exported] : *functions) {
+          auto name = exported.value<std::string>();
+          if (!name)
+            return reader.fail(at + ".functions." + std::string(function.str()),
+                               "expected a string (the exported name)");
+          out.functions.emplace(std::string(function.str()), *name);
+        }
+      }
+      spec.remaps.emplace(std::string(interface.str()), std::move(out));
+    }
+  }
+  return spec;
+}
+
+// Plugins ordered so that each comes after what its sockets hold; a cycle is an
+// error naming it.
+Result<std::vector<std::string>, std::string> order(const Reader &reader, const Manifest &m) {
+  std::vector<std::string> out;
+  std::map<std::string, int, std::less<>> state; // 1: in progress, 2: done
+  std::vector<std::string> path;
+  std::function<std::optional<std::string>(const std::string &)> visit =
+      [&](const std::string &id) -> std::optional<std::string> {
+    if (state[id] == 2)
+      return std::nullopt;
+    if (state[id] == 1) {
+      std::string cycle;
+      auto start = std::find(path.begin(), path.end(), id);
+      for (auto it = start; it != path.end(); ++it)
+        cycle += *it + " -> ";
+      return reader.fail("plugins." + id + ".sockets", "the sockets form a cycle: " + cycle + id);
+    }
+    state[id] = 1;
+    path.push_back(id);
+    for (const auto &socket : m.plugins.find(id)->second.sockets)
+      for (const auto &dependency : m.bindings.find(socket)->second.plugins)
+        if (auto cycle = visit(dependency))
+          return cycle;
+    path.pop_back();
+    state[id] = 2;
+    out.push_back(id);
+    return std::nullopt;
+  };
+  for (const auto &[id, _] : m.plugins)
+    if (auto cycle = visit(id))
+      return *cycle;
+  return out;
+}
+
+} // namespace
+
+Result<Manifest, std::string> read_manifest(const std::filesystem::path &file) {
+  Reader reader(file);
+  toml::table root;
+  try {
+    root = toml::parse_file(file.string());
+  } catch (const toml::parse_error &error) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec))
+      return file.string() + ": no such file";
+    return file.string() + ":" + std::to_string(error.source().begin.line) + ":" +
+           std::to_string(error.source().begin.column) + ": " + std::string(error.description());
+  }
+  if (auto bad = reader.known_keys(root, "", {"bindings", "plugins"}))
+    return *bad;
+  Manifest m;
+  m.file = file;
+  const auto folder = file.parent_path();
+  if (const toml::table *bindings = root["bindings"].as_table())
+    for (auto &&[name, node] : *bindings) {
+      auto spec = read_binding(reader, std::string(name.str()), node);
+      if (!spec)
+        return spec.err();
+      m.bindings.emplace(std::string(name.str()), spec.ok());
+    }
+  else if (root.contains("bindings"))
+    return reader.fail("bindings", "expected a table of bindings");
+  if (const toml::table *plugins = root["plugins"].as_table())
+    for (auto &&[id, node] : *plugins) {
+      auto spec = read_plugin(reader, folder, std::string(id.str()), node);
+      if (!spec)
+        return spec.err();
+      m.plugins.emplace(std::string(id.str()), spec.ok());
+    }
+  else if (root.contains("plugins"))
+    return reader.fail("plugins", "expected a table of plugins");
+
+  for (const auto &[name, binding] : m.bindings)
+    for (const auto &plugin : binding.plugins) {
+      if (!m.plugins.contains(plugin))
+        return reader.fail("bindings." + name + ".plugins",
+                           "no plugin `" + plugin + "` (plugins are the keys under [plugins])");
+    }
+  for (const auto &[id, plugin] : m.plugins)
+    for (const auto &socket : plugin.sockets)
+      if (!m.bindings.contains(socket))
+        return reader.fail("plugins." + id + ".sockets",
+                           "no binding `" + socket + "` (bindings are the keys under [bindings])");
+  auto sorted = order(reader, m);
+  if (!sorted)
+    return sorted.err();
+  m.order = sorted.ok();
+  return m;
+}
+
+} // namespace wasm_link::tool
