@@ -161,6 +161,91 @@ int check(const std::string &file, bool time) {
   return Exit::ok;
 }
 
+// DOT identifiers: quoted, with quotes and backslashes escaped and newlines as
+// DOT's `\n`.
+std::string dot_id(const std::string &name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    if (c == '"' || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+int graph(const std::string &file) {
+  auto manifest = read_manifest(file);
+  if (!manifest)
+    return fail(Exit::usage, manifest.err());
+  const Manifest &m = manifest.ok_ref();
+  std::cout << "digraph wasm_link {\n  rankdir=BT;\n";
+  for (const auto &[id, plugin] : m.plugins)
+    std::cout << "  " << dot_id("plugin:" + id) << " [shape=box, label=" << dot_id(id) << "];\n";
+  for (const auto &[name, binding] : m.bindings)
+    std::cout << "  " << dot_id("binding:" + name)
+              << " [shape=ellipse, label=" << dot_id(name + "\n" + binding.package) << "];\n";
+  for (const auto &[name, binding] : m.bindings)
+    for (const auto &id : binding.plugins)
+      std::cout << "  " << dot_id("plugin:" + id) << " -> " << dot_id("binding:" + name)
+                << " [label="
+                << dot_id("plugs (" + std::string(to_string(binding.cardinality)) + ")") << "];\n";
+  for (const auto &[id, plugin] : m.plugins)
+    for (const auto &socket : plugin.sockets)
+      std::cout << "  " << dot_id("binding:" + socket) << " -> " << dot_id("plugin:" + id)
+                << " [style=dashed, label="
+                << dot_id("socket (" +
+                          std::string(to_string(m.bindings.find(socket)->second.cardinality)) + ")")
+                << "];\n";
+  std::cout << "}\n";
+  return Exit::ok;
+}
+
+// One import or export of a component, as WIT-like text.
+void describe(const wasmtime::Engine &engine, std::string_view direction, std::string_view name,
+              const wasmtime::component::ComponentItem &item) {
+  if (item.is_component_func()) {
+    std::cout << direction << " " << name << ": " << type_name(item.component_func()) << ";\n";
+    return;
+  }
+  if (!item.is_component_instance()) {
+    std::cout << direction << " " << name << ";\n";
+    return;
+  }
+  std::cout << direction << " " << name << " {\n";
+  const auto &instance = item.component_instance();
+  for (std::size_t i = 0; i < instance.export_count(engine); ++i) {
+    auto [member, member_item] = *instance.export_nth(engine, i);
+    if (member_item.is_component_func())
+      std::cout << "  " << member << ": " << type_name(member_item.component_func()) << ";\n";
+    else if (member_item.is_resource())
+      std::cout << "  resource " << member << ";\n";
+    else if (member_item.is_type())
+      std::cout << "  type " << member << " = " << type_name(member_item.type()) << ";\n";
+  }
+  std::cout << "}\n";
+}
+
+int inspect(const std::string &file) {
+  wasmtime::Engine engine(default_config());
+  auto component = load_component(engine, file);
+  if (!component)
+    return fail(Exit::load, component.err().message());
+  const auto type = component.ok_ref().type();
+  for (std::size_t i = 0; i < type.import_count(engine); ++i) {
+    auto [name, item] = *type.import_nth(engine, i);
+    describe(engine, "import", name, item);
+  }
+  for (std::size_t i = 0; i < type.export_count(engine); ++i) {
+    auto [name, item] = *type.export_nth(engine, i);
+    describe(engine, "export", name, item);
+  }
+  return Exit::ok;
+}
+
 } // namespace
 } // namespace wasm_link::tool
 
@@ -188,6 +273,19 @@ int main(int argc, char **argv) {
   check_cmd->add_option("manifest", check_manifest, "the graph's manifest (TOML)")->required();
   check_cmd->footer(exit_codes);
 
+  std::string graph_manifest;
+  auto *graph_cmd = app.add_subcommand(
+      "graph", "print the graph in Graphviz DOT: plugins (boxes), bindings (ellipses), plug and "
+               "socket edges labelled with cardinality");
+  graph_cmd->add_option("manifest", graph_manifest, "the graph's manifest (TOML)")->required();
+  graph_cmd->footer(exit_codes);
+
+  std::string component;
+  auto *inspect_cmd = app.add_subcommand(
+      "inspect", "print a component's imports and exports as WIT-like text, for plugin authors");
+  inspect_cmd->add_option("component", component, "a component (.wasm or .wat)")->required();
+  inspect_cmd->footer(exit_codes);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &error) {
@@ -196,5 +294,9 @@ int main(int argc, char **argv) {
   }
   if (*call_cmd)
     return call(manifest, target, args, time);
+  if (*graph_cmd)
+    return graph(graph_manifest);
+  if (*inspect_cmd)
+    return inspect(component);
   return check(check_manifest, time);
 }
