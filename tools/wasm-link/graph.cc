@@ -103,6 +103,11 @@ Result<Graph, GraphError> build_graph(const Manifest &m) {
         return manifest_error("bindings." + name + ".plugins",
                               "plugin `" + first + "`: " + read.err().message());
       interfaces = read.ok();
+      if (interfaces.empty())
+        return manifest_error("bindings." + name + ".plugins",
+                              "plugin `" + first + "` exports no interface of `" + spec.package +
+                                  "` (it exports no instance named `" +
+                                  spec.package.substr(0, spec.package.find('@')) + "/...`)");
     }
     Binding::Plugs plugs;
     for (const auto &id : spec.plugins)
