@@ -105,16 +105,30 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
   if (!func)
     return Error(Error::Kind::link,
                  where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
-  auto type = func->type(context);
+  // The component's own type, not the instance's: resource types in it are
+  // the ones PlugState::names knows.
+  const auto &engine = plug.plugin->engine;
+  auto declared =
+      component.type().export_get(engine, path)->component_instance().export_get(engine, name);
+  if (!declared || !declared->is_component_func())
+    return Error(Error::Kind::link,
+                 where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
+  const auto type = declared->component_func();
   Export out{*func_index,
              *func,
              plug.plugin->generation,
              binding.interfaces.find(interface)->second.find(function),
              type,
              {},
-             type.result().has_value()};
+             type.result().has_value(),
+             type.result() && holds_handles(*type.result()),
+             false,
+             type.result() ? unsupported_part(*type.result()) : std::nullopt};
   for (std::size_t i = 0; i < type.param_count(); ++i) {
     auto param = type.param_nth(i);
+    out.unwraps_arguments = out.unwraps_arguments || holds_handles(param->second);
+    if (!out.unsupported)
+      out.unsupported = unsupported_part(param->second);
     out.params.emplace_back(std::string(param->first), std::move(param->second));
   }
   return out;
@@ -122,22 +136,157 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
 
 } // namespace
 
-CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
+namespace {
+
+// Guest handles whose drop was put off (see PluginState::pending_drops). The
+// caller holds the plugin's lock.
+void drop_pending(PluginState &plugin) {
+  std::vector<wasmtime::component::ResourceAny> pending;
+  {
+    std::lock_guard lock(plugin.pending_mutex);
+    pending.swap(plugin.pending_drops);
+  }
+  for (const auto &handle : pending)
+    (void)handle.drop(plugin.store.context());
+}
+
+std::string where_of(const BindingState &binding, const PlugState &plug, std::string_view interface,
+                     std::string_view function) {
+  return "plugin `" + plug.id + "`, `" + binding.path(interface) + "`.`" + std::string(function) +
+         "`";
+}
+
+// Wraps every handle in `result`, the plug's call result: each goes into the
+// binding's table, and the side gets a host handle for it in its place. On
+// failure every handle of the result is dropped in the plug. The caller holds
+// the plug's lock.
+std::optional<DispatchError> wrap_result(const BindingState &binding, const PlugState &plug,
+                                         const Export &target, Val &result, HandleSide &side) {
+  PluginState &plugin = *plug.plugin;
+  std::vector<std::pair<Val *, std::optional<std::size_t>>> found;
+  visit_handles(result, *target.type.result(),
+                [&](Val &slot, const ValType &type) -> std::optional<DispatchError> {
+                  found.emplace_back(&slot, type.kind() == WASMTIME_COMPONENT_VALTYPE_OWN
+                                                ? plug.names->find(type.own())
+                                                : std::nullopt);
+                  return std::nullopt;
+                });
+  std::optional<DispatchError> error;
+  std::vector<std::uint32_t> reps;
+  for (const auto &[slot, resource] : found) {
+    if (!resource) {
+      error = DispatchError::resource_handle_conversion_failed(
+          "plugin `" + plug.id + "` returned a handle of a resource the binding does not have");
+      break;
+    }
+    auto rep = binding.handles.insert(
+        WrappedHandle{plug.index, plugin.generation, *resource, slot->get_resource()},
+        plugin.limits.max_resource_handles);
+    if (!rep) {
+      const DispatchError &e = rep.err_ref();
+      error = e.kind() == DispatchError::Kind::resource_table_full
+                  ? DispatchError::resource_table_full("plugin `" + plug.id + "`: " + e.detail())
+                  : e;
+      break;
+    }
+    reps.push_back(rep.ok());
+  }
+  for (std::size_t i = 0; !error && i < reps.size(); ++i) {
+    auto issued = side.issue(reps[i], *found[i].second);
+    if (!issued) {
+      error = issued.err();
+      break;
+    }
+    *found[i].first = issued.ok();
+  }
+  if (!error)
+    return std::nullopt;
+  auto context = plugin.store.context();
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (i < reps.size()) {
+      if (auto wrapped = binding.handles.take(reps[i]))
+        (void)wrapped->guest.drop(context);
+    } else {
+      (void)found[i].first->get_resource().drop(context);
+    }
+  }
+  return error;
+}
+
+} // namespace
+
+static std::optional<DispatchError>
+check_arguments(const BindingState &binding, const PlugState &plug, std::string_view interface,
                 std::string_view function, const Export &target, std::span<const Val> args,
                 Arguments arguments) {
-  auto where = [&] {
-    return "plugin `" + plug.id + "`, `" + binding.path(interface) + "`.`" + std::string(function) +
-           "`";
-  };
   if (args.size() != target.params.size())
-    return DispatchError::invalid_argument_list(
-        where() + " takes " + std::to_string(target.params.size()) + " arguments, " +
-        std::to_string(args.size()) + " given");
+    return DispatchError::invalid_argument_list(where_of(binding, plug, interface, function) +
+                                                " takes " + std::to_string(target.params.size()) +
+                                                " arguments, " + std::to_string(args.size()) +
+                                                " given");
   for (std::size_t i = 0; arguments == Arguments::checked && i < args.size(); ++i) {
     if (auto why = type_mismatch(args[i], target.params[i].second))
-      return DispatchError::invalid_argument_list(where() + ": argument " + std::to_string(i) +
-                                                  " `" + target.params[i].first + "`: " + *why);
+      return DispatchError::invalid_argument_list(where_of(binding, plug, interface, function) +
+                                                  ": argument " + std::to_string(i) + " `" +
+                                                  target.params[i].first + "`: " + *why);
   }
+  return std::nullopt;
+}
+
+Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding, std::size_t slot,
+                                                    std::span<const Val> args, HandleSide &side) {
+  ArgumentHandles out;
+  out.args.assign(args.begin(), args.end());
+  if (binding.plugs.empty())
+    return out;
+  // Every plugin's export is equivalent to the first one's (Binding::create).
+  const PlugState &first = binding.plugs.front();
+  const Export &reference = first.exports[slot];
+  for (std::size_t i = 0; i < reference.params.size() && i < out.args.size(); ++i) {
+    const auto &[name, type] = reference.params[i];
+    if (!holds_handles(type))
+      continue;
+    auto problem = visit_handles(
+        out.args[i], type,
+        [&](Val &value, const ValType &position) -> std::optional<DispatchError> {
+          const bool own = position.kind() == WASMTIME_COMPONENT_VALTYPE_OWN;
+          auto resource = first.names->find(own ? position.own() : position.borrow());
+          if (!resource)
+            return DispatchError::resource_handle_conversion_failed(
+                "argument " + std::to_string(i) + " `" + name +
+                "` is a handle of a resource the binding does not have");
+          const BindingResource &r = binding.resources[*resource];
+          auto what = [&] { return "argument " + std::to_string(i) + " `" + name + "`: "; };
+          auto rep = side.rep(value.get_resource(), *resource, own);
+          if (!rep)
+            return DispatchError::invalid_resource_handle(what() + rep.err().detail());
+          auto entry = binding.handles.find(rep.ok());
+          if (!entry || entry->resource != *resource)
+            return DispatchError::invalid_resource_handle(what() + "no live `" + r.interface +
+                                                          "`.`" + r.name + "` handle of binding `" +
+                                                          binding.package + "` has it");
+          if (out.owner && *out.owner != entry->owner)
+            return DispatchError::invalid_resource_handle(
+                what() + "the handles belong to different plugins (`" +
+                binding.plugs[*out.owner].id + "` and `" + binding.plugs[entry->owner].id + "`)");
+          out.owner = entry->owner;
+          out.uses.push_back({&value, rep.ok(), own});
+          return std::nullopt;
+        });
+    if (problem)
+      return *problem;
+  }
+  return out;
+}
+
+CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
+                std::string_view function, const Export &target, std::span<const Val> args,
+                Arguments arguments, HandleSide &side, ArgumentHandles *handles) {
+  auto where = [&] { return where_of(binding, plug, interface, function); };
+  if (auto problem = check_arguments(binding, plug, interface, function, target, args, arguments))
+    return *problem;
+  if (target.unsupported)
+    return DispatchError::unsupported_type(*target.unsupported);
   auto lock = CallLock::acquire(*plug.plugin);
   if (!lock)
     return lock.err();
@@ -145,6 +294,7 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
   if (!plugin.instance)
     return DispatchError::runtime_exception(
         "the plugin has no instance: its last restart failed; restart it again");
+  drop_pending(plugin);
   if (target.generation != plugin.generation) {
     auto func = plugin.instance->get_func(plugin.store.context(), target.index);
     if (!func)
@@ -152,21 +302,132 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
     target.func = *func;
     target.generation = plugin.generation;
   }
-  if (plug.plugin->limits.fuel_per_call || plug.plugin->limits.epoch_deadline ||
-      plug.plugin->limits.timeout) {
+  std::span<const Val> call_args = args;
+  if (handles != nullptr && !handles->uses.empty()) {
+    // Checked under the owner's lock, so that no drop can come in between.
+    for (const auto &use : handles->uses) {
+      auto entry = binding.handles.find(use.rep);
+      if (!entry || entry->owner != plug.index)
+        return DispatchError::invalid_resource_handle(where() + ": the handle was dropped");
+      if (entry->generation != plugin.generation)
+        return DispatchError::invalid_resource_handle(
+            where() + ": the plugin was restarted since it gave out the handle");
+      *use.slot = Val(entry->guest);
+    }
+    call_args = handles->args;
+  }
+  if (plugin.limits.fuel_per_call || plugin.limits.epoch_deadline || plugin.limits.timeout) {
     const PluginInstance handle = PluginState::handle(plug.plugin);
     const std::string path = binding.path(interface);
-    apply_limits_before_call(*plug.plugin, CallSite{handle, path, function, *target.metadata});
+    apply_limits_before_call(plugin, CallSite{handle, path, function, *target.metadata});
   }
   Val result(false);
-  auto called = target.func.call(plug.plugin->store.context(),
-                                 wasmtime::Span<const Val>(args.data(), args.size()),
+  auto called = target.func.call(plugin.store.context(),
+                                 wasmtime::Span<const Val>(call_args.data(), call_args.size()),
                                  wasmtime::Span<Val>(&result, target.has_result ? 1 : 0));
+  if (handles != nullptr)
+    for (const auto &use : handles->uses)
+      if (use.own)
+        binding.handles.take(use.rep); // the owner has its handle back
   if (!called)
-    return DispatchError::runtime_exception(describe_failure(*plug.plugin, called.err().message()));
+    return DispatchError::runtime_exception(describe_failure(plugin, called.err().message()));
   if (!target.has_result)
     return std::optional<Val>();
+  if (target.wraps_result)
+    if (auto error = wrap_result(binding, plug, target, result, side))
+      return *error;
   return std::optional<Val>(std::move(result));
+}
+
+void drop_wrapped(const BindingState &binding, std::uint32_t rep) {
+  auto entry = binding.handles.find(rep);
+  if (!entry)
+    return;
+  const PlugState &owner = binding.plugs[entry->owner];
+  PluginState &plugin = *owner.plugin;
+  auto lock = CallLock::acquire(plugin);
+  auto taken = binding.handles.take(rep);
+  if (!taken || taken->generation != plugin.generation)
+    return; // dropped meanwhile, or its instance is gone with its resources
+  if (!lock) {
+    // This thread is inside a call into the owner: drop it when that ends.
+    std::lock_guard pending(plugin.pending_mutex);
+    plugin.pending_drops.push_back(std::move(taken->guest));
+    return;
+  }
+  drop_pending(plugin);
+  if (plugin.limits.fuel_per_call || plugin.limits.epoch_deadline || plugin.limits.timeout) {
+    const BindingResource &resource = binding.resources[taken->resource];
+    const PluginInstance handle = PluginState::handle(owner.plugin);
+    const std::string path = binding.path(resource.interface);
+    const std::string function = "[resource-drop]" + resource.name;
+    const Function metadata{FunctionKind::method, ReturnKind::none, resource.name, std::nullopt};
+    apply_limits_before_call(plugin, CallSite{handle, path, function, metadata});
+  }
+  // A destructor that traps leaves the owner unusable until restarted; its next
+  // call reports that. The consumer's drop itself succeeds.
+  (void)taken->guest.drop(plugin.store.context());
+}
+
+BindingState::~BindingState() {
+  for (auto &wrapped : handles.take_all()) {
+    PluginState &plugin = *plugs[wrapped.owner].plugin;
+    auto lock = CallLock::acquire(plugin);
+    if (wrapped.generation != plugin.generation)
+      continue;
+    if (!lock) {
+      std::lock_guard pending(plugin.pending_mutex);
+      plugin.pending_drops.push_back(std::move(wrapped.guest));
+      continue;
+    }
+    (void)wrapped.guest.drop(plugin.store.context());
+  }
+}
+
+std::optional<std::size_t> BindingState::resource_index(std::string_view interface,
+                                                        std::string_view name) const {
+  for (std::size_t i = 0; i < resources.size(); ++i)
+    if (resources[i].interface == interface && resources[i].name == name)
+      return i;
+  return std::nullopt;
+}
+
+// Which binding resource each resource type of the plug's component stands
+// for, read from the instances it exports for the binding's interfaces.
+// Resources the interfaces do not list yet are added to the binding. A type
+// exported under two names (a `use` of another interface) is one resource to
+// consumers too, so the names share one host type.
+static Result<std::shared_ptr<const ResourceNames>>
+resource_names(BindingState &binding, const PlugState &plug,
+               const std::map<std::string, Remap, std::less<>> &remaps) {
+  auto names = std::make_shared<ResourceNames>();
+  const auto &engine = plug.plugin->engine;
+  const auto type = plug.plugin->component.type();
+  for (auto &[interface, declared] : binding.interfaces) {
+    auto remap = remaps.find(interface);
+    const auto path =
+        exported_names(binding, remap == remaps.end() ? nullptr : &remap->second, interface, "")
+            .first;
+    auto item = type.export_get(engine, path);
+    if (!item || !item->is_component_instance())
+      continue; // resolve() names what is missing
+    const auto &instance = item->component_instance();
+    for (std::size_t i = 0; i < instance.export_count(engine); ++i) {
+      auto [name, entry] = *instance.export_nth(engine, i);
+      if (!entry.is_resource())
+        continue;
+      auto index = binding.resource_index(interface, name);
+      if (!index) {
+        declared.resource(std::string(name));
+        binding.resources.push_back({interface, std::string(name), fresh_host_type()});
+        index = binding.resources.size() - 1;
+      }
+      if (auto same = names->find(entry.resource()); same && binding.plugs.empty())
+        binding.resources[*index].host_type = binding.resources[*same].host_type;
+      names->add(entry.resource(), *index);
+    }
+  }
+  return std::shared_ptr<const ResourceNames>(std::move(names));
 }
 
 std::shared_ptr<const BindingState> share(const Binding &binding) {
@@ -179,6 +440,29 @@ const CallResult *DispatchResults::find(std::string_view id) const noexcept {
                              [](const PluginResult &r, std::string_view id) { return r.id < id; });
   return it != results_.end() && it->id == id ? &it->result : nullptr;
 }
+
+namespace {
+
+// Handles on the host's side live in the binding's own store (HostHandles).
+class HostSide final : public detail::HandleSide {
+public:
+  explicit HostSide(const detail::BindingState &binding) : binding_(binding) {}
+
+  Result<std::uint32_t, DispatchError> rep(const wasmtime::component::ResourceAny &handle,
+                                           std::size_t resource, bool take) override {
+    if (!binding_.host)
+      return DispatchError::invalid_resource_handle("the binding has given out no handles");
+    return binding_.host->rep(handle, resource, take);
+  }
+  Result<Val, DispatchError> issue(std::uint32_t rep, std::size_t resource) override {
+    return binding_.host->issue(rep, resource);
+  }
+
+private:
+  const detail::BindingState &binding_;
+};
+
+} // namespace
 
 Result<Binding> Binding::create(std::string package, Interfaces interfaces, Cardinality cardinality,
                                 Plugs plugins) {
@@ -217,11 +501,21 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
                    "binding `" + state->package + "` has two plugins with id `" + id + "`");
   }
 
+  for (const auto &[name, interface] : state->interfaces)
+    for (const auto &resource : interface.resources())
+      state->resources.push_back({name, resource, detail::fresh_host_type()});
+  state->type_names.resize(state->types.size());
+
   for (const Plug &placed : plugins) {
     if (auto problem = detail::remap_problem(*state, placed))
       return Error(Error::Kind::link,
                    "plugin `" + placed.id + "` in binding `" + state->package + "` " + *problem);
-    detail::PlugState plug{placed.id, detail::PluginState::share(placed.plugin), {}};
+    detail::PlugState plug{
+        placed.id, state->plugs.size(), detail::PluginState::share(placed.plugin), {}, {}};
+    auto names = detail::resource_names(*state, plug, placed.remaps);
+    if (!names)
+      return names.err();
+    plug.names = names.ok();
     plug.exports.reserve(count);
     for (const auto &[name, functions] : state->slots) {
       auto remap = placed.remaps.find(name);
@@ -236,7 +530,9 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
         if (!expected) {
           expected = found;
           state->type_origins[index] = "as plugin `" + plug.id + "` exports it";
-        } else if (!same_signature(*expected, found)) {
+          state->type_names[index] = plug.names;
+        } else if (!detail::equivalent(*expected, state->type_names[index].get(), found,
+                                       plug.names.get())) {
           return Error(Error::Kind::link,
                        "plugin `" + plug.id + "` in binding `" + state->package + "`: `" +
                            state->path(name) + "`.`" + function + "` is " + type_name(found) +
@@ -246,6 +542,12 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
       }
     }
     state->plugs.push_back(std::move(plug));
+  }
+  if (!state->resources.empty() && !state->plugs.empty()) {
+    auto host = detail::HostHandles::create(state->plugs.front().plugin->engine, state->resources);
+    if (!host)
+      return host.err();
+    state->host = host.ok();
   }
   return Binding(std::move(state));
 }
@@ -267,23 +569,78 @@ std::vector<std::string> Binding::plugin_ids() const {
   return ids;
 }
 
+Result<std::monostate, DispatchError>
+Binding::drop(const wasmtime::component::ResourceAny &handle) const {
+  const detail::BindingState &state = *state_;
+  for (std::size_t r = 0; r < state.resources.size() && state.host; ++r) {
+    if (!(handle.type() == wasmtime::component::ResourceType(state.resources[r].host_type)))
+      continue;
+    auto rep = state.host->rep(handle, r, true);
+    if (!rep)
+      return rep.err();
+    if (!state.handles.find(rep.ok()))
+      return DispatchError::invalid_resource_handle("the handle was already dropped");
+    detail::drop_wrapped(state, rep.ok());
+    return std::monostate();
+  }
+  return DispatchError::invalid_resource_handle("the handle is not one binding `" + state.package +
+                                                "` gave out");
+}
+
+std::size_t Binding::live_handles() const {
+  return state_->handles.size();
+}
+
 Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interface,
                                                          std::string_view function,
                                                          std::span<const Val> args) const {
   const detail::BindingState &state = *state_;
-  auto slot = state.slots.find(interface);
-  if (slot == state.slots.end())
+  auto functions = state.slots.find(interface);
+  if (functions == state.slots.end())
     return DispatchError::invalid_interface_path(state.path(interface));
-  auto index = slot->second.find(function);
-  if (index == slot->second.end())
+  auto index = functions->second.find(function);
+  if (index == functions->second.end())
     return DispatchError::invalid_function(std::string(function));
 
+  const std::size_t slot = index->second;
   std::vector<PluginResult> results;
-  results.reserve(state.plugs.size());
-  for (const auto &plug : state.plugs)
-    results.push_back(
-        {plug.id, detail::call(state, plug, interface, function, plug.exports[index->second], args,
-                               detail::Arguments::checked)});
+  if (state.plugs.empty())
+    return DispatchResults(std::move(results));
+  HostSide side(state);
+  const detail::Export &reference = state.plugs.front().exports[slot];
+  if (!reference.unwraps_arguments) {
+    results.reserve(state.plugs.size());
+    for (const auto &plug : state.plugs)
+      results.push_back({plug.id, detail::call(state, plug, interface, function, plug.exports[slot],
+                                               args, detail::Arguments::checked, side)});
+    return DispatchResults(std::move(results));
+  }
+
+  // Handles among the arguments: the call goes to the plugin that owns them.
+  const bool method = reference.metadata->kind == FunctionKind::method;
+  for (std::size_t i = 0; i < args.size() && i < reference.params.size(); ++i)
+    if (auto why = type_mismatch(args[i], reference.params[i].second))
+      return DispatchError::invalid_argument_list(
+          "`" + state.path(interface) + "`.`" + std::string(function) + "`: argument " +
+          std::to_string(i) + " `" + reference.params[i].first + "`: " + *why);
+  auto handles = detail::read_handles(state, slot, args, side);
+  if (!handles)
+    return handles.err();
+  if (method && !handles.ok_ref().owner)
+    return DispatchError::invalid_resource_handle("a method needs a handle as `self`");
+  for (const auto &plug : state.plugs) {
+    const auto owner = handles.ok_ref().owner;
+    if (owner && *owner != plug.index) {
+      if (!method)
+        results.push_back({plug.id, CallResult(DispatchError::invalid_resource_handle(
+                                        "the handles passed belong to plugin `" +
+                                        state.plugs[*owner].id + "`"))});
+      continue;
+    }
+    results.push_back({plug.id, detail::call(state, plug, interface, function, plug.exports[slot],
+                                             handles.ok_ref().args, detail::Arguments::checked,
+                                             side, &handles.ok_ref())});
+  }
   return DispatchResults(std::move(results));
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "plugin_state.hh"
+#include "resources.hh"
 
 #include <string>
 #include <vector>
@@ -21,16 +22,24 @@ struct Export {
   mutable wasmtime::component::Func func;
   mutable std::uint64_t generation;
   const Function *metadata; // in BindingState::interfaces
+  // As the plugin's component declares it: its resource types are the
+  // component's, which PlugState::names relates to the binding's resources.
   wasmtime::component::FuncType type;
   std::vector<std::pair<std::string, ValType>> params;
   bool has_result;
+  bool wraps_result;      // the result can hold handles, which are wrapped
+  bool unwraps_arguments; // some parameter can hold handles
+  // A future, stream or error-context type in the signature: such calls are refused.
+  std::optional<std::string> unsupported;
 };
 
 struct PlugState {
   std::string id;
+  std::size_t index; // in BindingState::plugs
   std::shared_ptr<PluginState> plugin;
   // Indexed like BindingState::slots' values.
   std::vector<Export> exports;
+  std::shared_ptr<const ResourceNames> names;
 };
 
 struct BindingState {
@@ -45,6 +54,22 @@ struct BindingState {
   // export). Absent only while no plugin and no declaration fixed it.
   std::vector<std::optional<wasmtime::component::FuncType>> types;
   std::vector<std::string> type_origins;
+  std::vector<std::shared_ptr<const ResourceNames>> type_names; // null: written by hand
+
+  // The resource types of the interfaces, and the handles wrapped for
+  // consumers and for the host.
+  std::vector<BindingResource> resources;
+  mutable HandleTable handles;
+  std::unique_ptr<HostHandles> host; // when the binding has resources and plugins
+
+  BindingState() = default;
+  BindingState(const BindingState &) = delete;
+  BindingState &operator=(const BindingState &) = delete;
+  // Drops every handle still wrapped in its owner, so destructors run.
+  ~BindingState();
+
+  std::optional<std::size_t> resource_index(std::string_view interface,
+                                            std::string_view name) const;
 
   // The instance name `<namespace>:<name>/<interface>[@<version>]`.
   std::string path(std::string_view interface) const;
@@ -56,11 +81,47 @@ enum class Arguments {
   checked,   // from the host: anything goes, so every value is checked
 };
 
+// Where a call's handles come from and where wrapped handles go: the
+// consumer's store for a socket call, the binding's host store for dispatch.
+class HandleSide {
+public:
+  virtual ~HandleSide() = default;
+  // The rep of a handle passed for binding resource `resource`; `take` when
+  // ownership is given away.
+  virtual Result<std::uint32_t, DispatchError> rep(const wasmtime::component::ResourceAny &handle,
+                                                   std::size_t resource, bool take) = 0;
+  virtual Result<Val, DispatchError> issue(std::uint32_t rep, std::size_t resource) = 0;
+};
+
+// The handles among a call's arguments, read before the call is routed: the
+// plugin that owns them gets the call with its own guest handles in their place.
+struct ArgumentHandles {
+  struct Use {
+    Val *slot;
+    std::uint32_t rep;
+    bool own;
+  };
+  std::vector<Val> args;
+  std::vector<Use> uses;
+  std::optional<std::size_t> owner; // index of the owning plug, if any handle
+};
+
+// Reads the handles in `args` (the arguments of function `slot`); fails for a
+// handle that is not one of the binding's live wrapped handles, or when the
+// handles belong to more than one plugin.
+Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding, std::size_t slot,
+                                                    std::span<const Val> args, HandleSide &side);
+
 // One plugin's call: checks the arguments if asked, takes the plugin's lock,
-// calls. Host dispatch and sockets both come through here.
+// puts the owner's guest handles in place of wrapped ones, calls, and wraps
+// the handles the result holds. Host dispatch and sockets both come through here.
 CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
                 std::string_view function, const Export &target, std::span<const Val> args,
-                Arguments arguments);
+                Arguments arguments, HandleSide &side, ArgumentHandles *handles = nullptr);
+
+// Drops a wrapped handle: the wrapper goes, and the guest handle is dropped in
+// its owner so the owner's destructor runs.
+void drop_wrapped(const BindingState &binding, std::uint32_t rep);
 
 // Defines, in `linker`, the socket functions that `consumer` imports from
 // `sockets`: each dispatches into its binding and shapes the result as the import

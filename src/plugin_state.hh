@@ -40,6 +40,10 @@ struct PluginState {
   std::uint64_t generation = 0;
   // Held while the store is in use: a store runs one call at a time.
   std::mutex mutex;
+  // Guest handles whose drop was asked for while this thread was inside a call
+  // into the plugin; dropped when its lock is next taken.
+  std::mutex pending_mutex;
+  std::vector<wasmtime::component::ResourceAny> pending_drops;
 };
 
 // A fresh store and instance for `plugin`, whose lock the caller holds; `engine`

@@ -16,6 +16,7 @@ enum class Container {
   option, // at-most-one: option<tuple<string, result<T, E>>>
   map,    // at-least-one, any: map<string, result<T, E>>
   list,   // at-least-one, any: list<tuple<string, result<T, E>>>
+  bare,   // methods, which go to one plugin: result<T, E>
 };
 
 // What the consumer declared as `E`.
@@ -89,13 +90,19 @@ std::optional<std::string> read_entry(const ValType &type, Shape &shape) {
   return read_result(*type.tuple().types_nth(1), shape);
 }
 
-Result<Shape, std::string> read_shape(Cardinality cardinality,
+Result<Shape, std::string> read_shape(Cardinality cardinality, FunctionKind kind,
                                       const std::optional<ValType> &declared) {
   if (!declared)
     return std::string("nothing");
   Shape shape;
   std::optional<std::string> problem;
   const ValType &type = *declared;
+  if (kind == FunctionKind::method) {
+    shape.container = Container::bare;
+    if (auto problem = read_result(type, shape))
+      return type_name(type) + " (" + *problem + ")";
+    return shape;
+  }
   switch (cardinality) {
   case Cardinality::exactly_one:
     shape.container = Container::tuple;
@@ -127,21 +134,57 @@ Result<Shape, std::string> read_shape(Cardinality cardinality,
 // Whether the consumer's import takes the binding function's parameters and
 // expects its result; says how they differ if not.
 std::optional<std::string> signature_mismatch(const wasmtime::component::FuncType &import,
-                                              const Shape &shape,
-                                              const wasmtime::component::FuncType &binding) {
+                                              const ResourceNames &import_names, const Shape &shape,
+                                              const wasmtime::component::FuncType &binding,
+                                              const ResourceNames *binding_names) {
   bool same_params = import.param_count() == binding.param_count();
   for (std::size_t i = 0; same_params && i < import.param_count(); ++i)
-    same_params = import.param_nth(i)->second == binding.param_nth(i)->second;
+    same_params = equivalent(import.param_nth(i)->second, &import_names,
+                             binding.param_nth(i)->second, binding_names);
   if (!same_params)
     return "takes other parameters: the import is " + type_name(import) +
            ", but the binding's function is " + type_name(binding);
-  if (shape.ok_type != binding.result()) {
+  const auto result = binding.result();
+  const bool same_result =
+      shape.ok_type.has_value() == result.has_value() &&
+      (!result || equivalent(*shape.ok_type, &import_names, *result, binding_names));
+  if (!same_result) {
     auto name = [](const std::optional<ValType> &t) { return t ? type_name(*t) : "nothing"; };
     return "expects a result of " + name(shape.ok_type) + ", but the binding's function is " +
            type_name(binding);
   }
   return std::nullopt;
 }
+
+// Handles on a consumer's side are host resources in its store, of the host
+// types the binding defined in its linker.
+class ConsumerSide final : public HandleSide {
+public:
+  ConsumerSide(wasmtime::Store::Context store, const BindingState &binding)
+      : store_(store), binding_(binding) {}
+
+  Result<std::uint32_t, DispatchError> rep(const wasmtime::component::ResourceAny &handle,
+                                           std::size_t resource, bool) override {
+    // Wasmtime lifted the consumer's handle for this call: reading it takes it
+    // (an own handle is given away; a borrow ends).
+    auto host = handle.to_host(store_);
+    if (!host || host.ok_ref().type() != binding_.resources[resource].host_type)
+      return DispatchError::invalid_resource_handle("not a handle this binding gave out");
+    return host.ok_ref().rep();
+  }
+
+  Result<Val, DispatchError> issue(std::uint32_t rep, std::size_t resource) override {
+    auto any = wasmtime::component::ResourceHost(true, rep, binding_.resources[resource].host_type)
+                   .to_any(store_);
+    if (!any)
+      return DispatchError::resource_handle_conversion_failed(any.err().message());
+    return Val(any.ok());
+  }
+
+private:
+  wasmtime::Store::Context store_;
+  const BindingState &binding_;
+};
 
 struct SocketFunction {
   std::shared_ptr<const BindingState> binding;
@@ -169,9 +212,14 @@ struct SocketFunction {
   }
 
   // The `result<T, E>` of one plugin's call.
-  Val outcome(const PlugState &plug, std::span<const Val> args) const {
-    CallResult result =
-        call(*binding, plug, interface, function, plug.exports[index], args, arguments);
+  Val outcome(const PlugState &plug, std::span<const Val> args, HandleSide &side,
+              ArgumentHandles *handles) const {
+    CallResult result = call(*binding, plug, interface, function, plug.exports[index], args,
+                             arguments, side, handles);
+    return outcome(plug, std::move(result));
+  }
+
+  Val outcome(const PlugState &plug, CallResult result) const {
     if (!result)
       return wasmtime::component::WitResult::err(error_value(result.err_ref()));
     std::optional<Val> &value = result.ok_ref();
@@ -181,30 +229,65 @@ struct SocketFunction {
     return wasmtime::component::WitResult::ok(shape.ok_has_value ? std::move(value) : std::nullopt);
   }
 
-  Val entry(const PlugState &plug, std::span<const Val> args) const {
-    return wasmtime::component::Tuple({Val::string(plug.id), outcome(plug, args)});
+  Val entry(const PlugState &plug, Val outcome) const {
+    return wasmtime::component::Tuple({Val::string(plug.id), std::move(outcome)});
   }
 
-  wasmtime::Result<std::monostate> operator()(wasmtime::Store::Context,
+  wasmtime::Result<std::monostate> operator()(wasmtime::Store::Context store,
                                               const wasmtime::component::FuncType &,
                                               wasmtime::Span<Val> args,
                                               wasmtime::Span<Val> results) const {
     const std::span<const Val> in(args.data(), args.size());
     const auto &plugs = binding->plugs;
+    ConsumerSide side(store, *binding);
+
+    // Handles among the arguments route the call to the plugin that owns them.
+    std::optional<ArgumentHandles> handles;
+    std::optional<DispatchError> refused;
+    if (!plugs.empty() && plugs.front().exports[index].unwraps_arguments) {
+      auto read = read_handles(*binding, index, in, side);
+      if (read)
+        handles = std::move(read.ok_ref());
+      else
+        refused = read.err();
+    }
+    auto outcome_of = [&](const PlugState &plug) {
+      if (refused)
+        return outcome(plug, *refused);
+      if (handles && handles->owner && *handles->owner != plug.index)
+        return outcome(
+            plug, DispatchError::invalid_resource_handle("the handles passed belong to plugin `" +
+                                                         plugs[*handles->owner].id + "`"));
+      return outcome(plug, in, side, handles ? &*handles : nullptr);
+    };
+
     switch (shape.container) {
+    case Container::bare: {
+      // A method: the plugin that made `self`.
+      if (refused || !handles || !handles->owner) {
+        auto error =
+            refused ? *refused
+                    : DispatchError::invalid_resource_handle("a method needs a handle as `self`");
+        results[0] = wasmtime::component::WitResult::err(error_value(error));
+        break;
+      }
+      results[0] = outcome_of(plugs[*handles->owner]);
+      break;
+    }
     case Container::tuple:
       // Binding::create guarantees the one plugin of an exactly-one binding.
-      results[0] = entry(plugs.front(), in);
+      results[0] = entry(plugs.front(), outcome_of(plugs.front()));
       break;
     case Container::option:
       results[0] = wasmtime::component::WitOption(
-          plugs.empty() ? std::nullopt : std::optional<Val>(entry(plugs.front(), in)));
+          plugs.empty() ? std::nullopt
+                        : std::optional<Val>(entry(plugs.front(), outcome_of(plugs.front()))));
       break;
     case Container::map: {
       std::vector<std::pair<Val, Val>> entries;
       entries.reserve(plugs.size());
       for (const PlugState &plug : plugs)
-        entries.emplace_back(Val::string(plug.id), outcome(plug, in));
+        entries.emplace_back(Val::string(plug.id), outcome_of(plug));
       results[0] = wasmtime::component::Map(std::move(entries));
       break;
     }
@@ -212,7 +295,7 @@ struct SocketFunction {
       std::vector<Val> entries;
       entries.reserve(plugs.size());
       for (const PlugState &plug : plugs)
-        entries.push_back(entry(plug, in));
+        entries.push_back(entry(plug, outcome_of(plug)));
       results[0] = wasmtime::component::List(std::move(entries));
       break;
     }
@@ -234,6 +317,27 @@ Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
   auto root = linker.root();
   for (const Binding &socket : sockets) {
     auto binding = share(socket);
+    // Which of the binding's resources each resource type the consumer imports
+    // from it stands for; functions of one interface may use another's.
+    ResourceNames names;
+    for (const auto &[interface, functions] : binding->slots) {
+      auto import = consumer_type.import_get(engine, binding->path(interface));
+      if (!import || !import->is_component_instance())
+        continue;
+      const auto &imported = import->component_instance();
+      for (std::size_t n = 0; n < imported.export_count(engine); ++n) {
+        auto [name, item] = *imported.export_nth(engine, n);
+        if (!item.is_resource())
+          continue;
+        auto resource = binding->resource_index(interface, name);
+        if (!resource)
+          return Error(Error::Kind::link, "socket `" + binding->package + "`: import `" +
+                                              binding->path(interface) + "` asks for resource `" +
+                                              std::string(name) + "`, which interface `" +
+                                              interface + "` of the binding does not have");
+        names.add(item.resource(), *resource);
+      }
+    }
     for (const auto &[interface, functions] : binding->slots) {
       const std::string path = binding->path(interface);
       if (!defined.insert(path).second)
@@ -251,6 +355,20 @@ Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
                      where() + " cannot be defined: " + instance.err().message());
       for (std::size_t n = 0; n < imported.export_count(engine); ++n) {
         auto [name, item] = *imported.export_nth(engine, n);
+        if (item.is_resource()) {
+          // A consumer's drop of its handle reaches the plugin that made it.
+          const BindingResource &resource = binding->resources[*names.find(item.resource())];
+          auto added = instance.ok_ref().add_resource(
+              name, wasmtime::component::ResourceType(resource.host_type),
+              [binding](wasmtime::Store::Context, std::uint32_t rep) {
+                drop_wrapped(*binding, rep);
+                return wasmtime::Result<std::monostate>(std::monostate());
+              });
+          if (!added)
+            return Error(Error::Kind::link, where() + ": cannot define resource `" +
+                                                std::string(name) + "`: " + added.err().message());
+          continue;
+        }
         if (item.is_type())
           continue;
         if (!item.is_component_func())
@@ -261,7 +379,9 @@ Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
           return Error(Error::Kind::link, where() + " asks for function `" + std::string(name) +
                                               "`, which interface `" + interface +
                                               "` of the binding does not have");
-        auto shape = read_shape(binding->cardinality, item.component_func().result());
+        const Function &function = *binding->interfaces.find(interface)->second.find(name);
+        auto shape =
+            read_shape(binding->cardinality, function.kind, item.component_func().result());
         if (!shape)
           return Error(Error::Kind::link,
                        where() + ": `" + std::string(name) + "` returns " + shape.err() + ", but " +
@@ -269,7 +389,8 @@ Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
                            std::string(expected_shape(binding->cardinality)));
         const auto &expected = binding->types[slot->second];
         if (expected) {
-          if (auto why = signature_mismatch(item.component_func(), shape.ok_ref(), *expected))
+          if (auto why = signature_mismatch(item.component_func(), names, shape.ok_ref(), *expected,
+                                            binding->type_names[slot->second].get()))
             return Error(Error::Kind::link, where() + ": `" + std::string(name) + "` " + *why +
                                                 " (" + binding->type_origins[slot->second] + ")");
         }

@@ -96,8 +96,22 @@ public:
   // interface or function fails the whole dispatch; everything else (arguments
   // that do not fit, a trap, a busy plugin) is an error of that plugin's result.
   // Safe to call from several threads; a plugin runs one call at a time.
+  //
+  // Resource handles in results are wrapped: the host gets handles of the
+  // binding's own, which it passes back in arguments and gives to drop(). A
+  // method (`[method]R.f`) goes only to the plugin that made its `self`, as
+  // does any call whose arguments hold handles; a handle that is unknown,
+  // dropped or from another binding fails the whole dispatch with
+  // `invalid-resource-handle` and reaches no plugin.
   Result<DispatchResults, DispatchError>
   dispatch(std::string_view interface, std::string_view function, std::span<const Val> args) const;
+
+  // Drops a handle dispatch gave the host: the plugin that made the resource
+  // drops it, so its destructor runs.
+  Result<std::monostate, DispatchError> drop(const wasmtime::component::ResourceAny &handle) const;
+
+  // How many handles the binding holds wrapped for consumers and the host.
+  std::size_t live_handles() const;
 
 private:
   friend std::shared_ptr<const detail::BindingState> detail::share(const Binding &);

@@ -48,6 +48,11 @@ struct Limits {
   std::optional<std::int64_t> max_instances = std::nullopt;
   std::optional<std::int64_t> max_tables = std::nullopt;
   std::optional<std::int64_t> max_memories = std::nullopt;
+  // Resource handles the plugin has given out that the runtime holds wrapped
+  // for consumers and the host at one time (see docs/ABI.md, "Resources across
+  // plugins"). Past it, results with more handles are `resource-table-full` and
+  // their handles are dropped in the plugin.
+  std::uint32_t max_resource_handles = 65'536;
 };
 
 } // namespace wasm_link

@@ -1,0 +1,288 @@
+// Resources across plugins (docs/ABI.md, "Resources across plugins"): handles a
+// plugin returns are wrapped, methods go to the plugin that made `self`, drops
+// reach the owner's destructor, and handles that are not live are refused
+// before any plugin sees them. counters.wat implements `test:res/counters`.
+#include "support.hh"
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+
+namespace wasm_link::testing {
+namespace {
+
+using wasmtime::component::ResourceAny;
+
+// counters.wat, with `get` adding `tag` so that two plugins can be told apart.
+wasmtime::component::Component counters(wasmtime::Engine &engine, std::uint32_t tag) {
+  std::ifstream in(fixture("resources/counters.wat"));
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string wat = text.str();
+  const std::string from = "(global $tag i32 (i32.const 0))";
+  wat.replace(wat.find(from), from.size(),
+              "(global $tag i32 (i32.const " + std::to_string(tag) + "))");
+  return take(compile_component(engine, wat, "counters.wat"));
+}
+
+class Resources : public ::testing::Test {
+protected:
+  wasmtime::Engine engine = make_engine();
+  wasmtime::component::Linker linker{engine};
+
+  PluginInstance plugin(std::uint32_t tag, Limits limits = {}) {
+    return take(
+        Plugin(counters(engine, tag)).with_limits(std::move(limits)).instantiate(engine, linker));
+  }
+
+  Binding binding(std::vector<Plug> plugs, Cardinality cardinality = Cardinality::any) {
+    auto component = counters(engine, 0);
+    auto interface = take(Interface::from_component(engine, component, "test:res/counters"));
+    return take(
+        Binding::create("test:res", {{"counters", interface}}, cardinality, std::move(plugs)));
+  }
+
+  // The one result of plugin `id`, which must be ok and hold a value.
+  static Val value_of(const DispatchResults &results, std::string_view id) {
+    const CallResult *result = results.find(id);
+    if (result == nullptr)
+      throw std::runtime_error("no result for " + std::string(id));
+    if (!*result)
+      throw std::runtime_error(result->err_ref().message());
+    return *result->ok_ref();
+  }
+
+  static std::uint32_t u32(const Binding &b, std::string_view function, std::string_view id,
+                           std::vector<Val> args = {}) {
+    return value_of(take(b.dispatch("counters", function, args)), id).get_u32();
+  }
+
+  // app.wat linked to `counters` through its socket.
+  Binding app_over(const Binding &counters) {
+    auto component = load(engine, "resources/app.wat");
+    auto interface = take(Interface::from_component(engine, component, "test:app/run"));
+    auto app =
+        take(Plugin(component).link(engine, wasmtime::component::Linker(engine), {counters}));
+    return take(Binding::create("test:app", {{"run", interface}}, Cardinality::exactly_one,
+                                {{"app", app}}));
+  }
+
+  static CallResult run(const Binding &app, std::string_view function, std::vector<Val> args = {}) {
+    auto results = take(app.dispatch("run", function, args));
+    return *results.find("app");
+  }
+  static std::uint32_t run_u32(const Binding &app, std::string_view function,
+                               std::vector<Val> args = {}) {
+    auto result = run(app, function, std::move(args));
+    if (!result)
+      throw std::runtime_error(result.err_ref().message());
+    return result.ok_ref()->get_u32();
+  }
+};
+
+TEST_F(Resources, BindingListsTheResourcesOfItsInterfaces) {
+  auto b = binding({{"a", plugin(0)}});
+  EXPECT_EQ(b.interfaces().at("counters").resources(), Interface::Resources{"counter"});
+}
+
+TEST_F(Resources, ConstructorResultIsWrappedAndMethodsGoToTheOwner) {
+  auto b = binding({{"a", plugin(0)}, {"b", plugin(1000)}});
+  auto made = take(b.dispatch("counters", "[constructor]counter", std::vector<Val>{Val(7u)}));
+  ASSERT_EQ(made.size(), 2u);
+  Val from_a = value_of(made, "a"), from_b = value_of(made, "b");
+  ASSERT_TRUE(from_a.is_resource());
+  EXPECT_EQ(b.live_handles(), 2u);
+
+  for (auto [handle, id, expected] :
+       {std::tuple{from_a, "a", 7u}, std::tuple{from_b, "b", 1007u}}) {
+    auto got = take(b.dispatch("counters", "[method]counter.get", std::vector<Val>{handle}));
+    ASSERT_EQ(got.size(), 1u) << "a method goes to one plugin";
+    EXPECT_EQ(got[0].id, id);
+    EXPECT_EQ(value_of(got, id).get_u32(), expected);
+  }
+  // The handle stays the host's after a method call: it can be used again.
+  take(b.dispatch("counters", "[method]counter.add", std::vector<Val>{from_a, Val(5u)}));
+  EXPECT_EQ(
+      value_of(take(b.dispatch("counters", "[method]counter.get", std::vector<Val>{from_a})), "a")
+          .get_u32(),
+      12u);
+}
+
+TEST_F(Resources, HostDropRunsTheOwnersDestructor) {
+  auto b = binding({{"a", plugin(0)}, {"b", plugin(1000)}});
+  auto made = take(b.dispatch("counters", "make", std::vector<Val>{Val(1u)}));
+  EXPECT_EQ(u32(b, "[static]counter.live", "a"), 1u);
+  take(b.drop(value_of(made, "a").get_resource()));
+  EXPECT_EQ(u32(b, "destroyed", "a"), 1u);
+  EXPECT_EQ(u32(b, "[static]counter.live", "a"), 0u);
+  EXPECT_EQ(u32(b, "[static]counter.live", "b"), 1u) << "b's counter is b's to drop";
+  EXPECT_EQ(b.live_handles(), 1u);
+}
+
+TEST_F(Resources, DroppedHandleIsRefusedAndNeverReachesTheOwner) {
+  auto b = binding({{"a", plugin(0)}});
+  Val handle = value_of(take(b.dispatch("counters", "make", std::vector<Val>{Val(1u)})), "a");
+  take(b.drop(handle.get_resource()));
+
+  auto again = b.drop(handle.get_resource());
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.err().kind(), DispatchError::Kind::invalid_resource_handle);
+  EXPECT_EQ(again.err().message(),
+            "invalid-resource-handle (the handle was already dropped or given away)");
+
+  auto call = b.dispatch("counters", "[method]counter.get", std::vector<Val>{handle});
+  ASSERT_FALSE(call);
+  EXPECT_EQ(call.err().kind(), DispatchError::Kind::invalid_resource_handle);
+  // The plugin never saw it, so it still answers (Wasmtime would otherwise
+  // never enter it again).
+  EXPECT_EQ(u32(b, "destroyed", "a"), 1u);
+}
+
+TEST_F(Resources, HandleFromAnotherBindingIsRefused) {
+  auto first = binding({{"a", plugin(0)}});
+  auto second = binding({{"a", plugin(0)}});
+  Val handle = value_of(take(first.dispatch("counters", "make", std::vector<Val>{Val(1u)})), "a");
+  auto call = second.dispatch("counters", "[method]counter.get", std::vector<Val>{handle});
+  ASSERT_FALSE(call);
+  EXPECT_EQ(call.err().message(), "invalid-resource-handle (argument 0 `self`: the handle is not "
+                                  "one this binding gave out for this resource)");
+  auto drop = second.drop(handle.get_resource());
+  ASSERT_FALSE(drop);
+  EXPECT_EQ(drop.err().message(),
+            "invalid-resource-handle (the handle is not one binding `test:res` gave out)");
+  EXPECT_EQ(u32(second, "destroyed", "a"), 0u);
+  EXPECT_EQ(u32(first, "[static]counter.live", "a"), 1u);
+}
+
+TEST_F(Resources, ForgedHostHandleIsRefused) {
+  auto b = binding({{"a", plugin(0)}});
+  wasmtime::Store store(engine);
+  Val forged(take(wasmtime::component::ResourceHost(true, 1, 1).to_any(store.context())));
+  auto call = b.dispatch("counters", "[method]counter.get", std::vector<Val>{forged});
+  ASSERT_FALSE(call);
+  EXPECT_EQ(call.err().kind(), DispatchError::Kind::invalid_resource_handle);
+}
+
+TEST_F(Resources, HandlesNestedInListsRecordsAndOptionsAreWrapped) {
+  auto b = binding({{"a", plugin(0)}});
+  Val many = value_of(take(b.dispatch("counters", "make-many", std::vector<Val>{Val(3u)})), "a");
+  ASSERT_EQ(many.get_list().size(), 3u);
+  EXPECT_EQ(b.live_handles(), 3u);
+  std::uint32_t i = 0;
+  for (const Val &handle : many.get_list()) {
+    auto got = take(b.dispatch("counters", "[method]counter.get", std::vector<Val>{handle}));
+    EXPECT_EQ(value_of(got, "a").get_u32(), i++);
+  }
+  Val boxed = value_of(take(b.dispatch("counters", "make-boxed", std::vector<Val>{Val(9u)})), "a");
+  const Val *inner = nullptr;
+  for (const auto &field : boxed.get_record())
+    if (field.name() == "counter")
+      inner = field.value().get_option().value();
+  ASSERT_NE(inner, nullptr);
+  auto got = take(b.dispatch("counters", "[method]counter.get", std::vector<Val>{*inner}));
+  EXPECT_EQ(value_of(got, "a").get_u32(), 9u);
+  EXPECT_EQ(b.live_handles(), 4u);
+}
+
+TEST_F(Resources, OwnArgumentGivesTheHandleBackToItsOwner) {
+  auto b = binding({{"a", plugin(0)}, {"b", plugin(1000)}});
+  auto made = take(b.dispatch("counters", "make", std::vector<Val>{Val(4u)}));
+  Val handle = value_of(made, "b");
+  auto consumed = take(b.dispatch("counters", "consume", std::vector<Val>{handle}));
+  // Only b owns the handle: a is not called with it.
+  EXPECT_EQ(consumed.find("a")->err_ref().kind(), DispatchError::Kind::invalid_resource_handle);
+  EXPECT_EQ(value_of(consumed, "b").get_u32(), 4u);
+  EXPECT_EQ(u32(b, "destroyed", "b"), 1u) << "consume dropped it inside b";
+  EXPECT_EQ(b.live_handles(), 1u) << "only a's handle is left";
+  auto again = b.dispatch("counters", "[method]counter.get", std::vector<Val>{handle});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.err().kind(), DispatchError::Kind::invalid_resource_handle);
+}
+
+TEST_F(Resources, FullHandleTableIsRefusedAndTheHandlesAreDroppedInTheOwner) {
+  Limits limits;
+  limits.max_resource_handles = 10;
+  auto b = binding({{"a", plugin(0, limits)}});
+  auto made = take(b.dispatch("counters", "make-many", std::vector<Val>{Val(11u)}));
+  const CallResult *result = made.find("a");
+  ASSERT_FALSE(*result);
+  EXPECT_EQ(result->err_ref().message(),
+            "resource-table-full (plugin `a`: the plugin already has 10 live handles wrapped "
+            "(max-resource-handles = 10))");
+  EXPECT_EQ(b.live_handles(), 0u);
+  EXPECT_EQ(u32(b, "[static]counter.live", "a"), 0u) << "all 11 were dropped in the plugin";
+  EXPECT_EQ(u32(b, "destroyed", "a"), 11u);
+  // Below the cap it works again.
+  take(b.dispatch("counters", "make-many", std::vector<Val>{Val(10u)}));
+  EXPECT_EQ(b.live_handles(), 10u);
+}
+
+TEST_F(Resources, DroppingTheBindingDropsItsHandlesInTheirOwners) {
+  auto owner = plugin(0);
+  {
+    auto b = binding({{"a", owner}});
+    take(b.dispatch("counters", "make-many", std::vector<Val>{Val(5u)}));
+  }
+  auto b = binding({{"a", owner}});
+  EXPECT_EQ(u32(b, "destroyed", "a"), 5u);
+}
+
+TEST_F(Resources, HundredThousandCyclesThroughASocketLeaveNoHandlesBehind) {
+  auto counters = binding({{"a", plugin(0)}}, Cardinality::exactly_one);
+  auto app = app_over(counters);
+  EXPECT_EQ(run_u32(app, "cycles", {Val(100'000u)}), 100'000u);
+  EXPECT_EQ(counters.live_handles(), 0u) << "the runtime's table is empty";
+  EXPECT_EQ(u32(counters, "[static]counter.live", "a"), 0u) << "so is the owner's";
+  EXPECT_EQ(u32(counters, "destroyed", "a"), 100'000u) << "every destructor ran";
+}
+
+TEST_F(Resources, ConsumerDropRunsTheOwnersDestructor) {
+  auto counters = binding({{"a", plugin(0)}}, Cardinality::exactly_one);
+  auto app = app_over(counters);
+  Val handle(run_u32(app, "keep", {Val(5u)}));
+  EXPECT_EQ(run_u32(app, "owner-live"), 1u);
+  EXPECT_EQ(counters.live_handles(), 1u);
+  EXPECT_EQ(run_u32(app, "get", {handle}), 5u);
+  ASSERT_TRUE(run(app, "release", {handle}));
+  EXPECT_EQ(run_u32(app, "owner-destroyed"), 1u);
+  EXPECT_EQ(counters.live_handles(), 0u);
+}
+
+TEST_F(Resources, ConsumersForgedHandleStopsAtTheConsumer) {
+  auto counters = binding({{"a", plugin(0)}}, Cardinality::exactly_one);
+  auto app = app_over(counters);
+  run_u32(app, "keep", {Val(5u)});
+  auto forged = run(app, "get", {Val(77u)});
+  ASSERT_FALSE(forged);
+  EXPECT_EQ(forged.err_ref().kind(), DispatchError::Kind::runtime_exception);
+  EXPECT_NE(forged.err_ref().payload().find("unknown handle index 77"), std::string::npos)
+      << forged.err_ref().payload();
+  // The owner never saw it: it still answers, its counter intact.
+  EXPECT_EQ(u32(counters, "[static]counter.live", "a"), 1u);
+  EXPECT_EQ(u32(counters, "destroyed", "a"), 0u);
+}
+
+TEST_F(Resources, HandlesOfARestartedOwnerAreInvalid) {
+  auto owner = plugin(0);
+  auto counters = binding({{"a", owner}}, Cardinality::exactly_one);
+  auto app = app_over(counters);
+  Val handle(run_u32(app, "keep", {Val(5u)}));
+  take(owner.restart(linker));
+  EXPECT_EQ(run_u32(app, "get", {handle}), 0xffff'ffffu) << "an err, not the new instance's data";
+  ASSERT_TRUE(run(app, "release", {handle}));
+  EXPECT_EQ(counters.live_handles(), 0u);
+  EXPECT_EQ(u32(counters, "destroyed", "a"), 0u) << "the new instance is not asked to drop it";
+}
+
+TEST(Interfaces, FunctionAndResourceOfTheSameNameDoNotCollide) {
+  Interface interface;
+  interface.resource("counter").function("counter").function("[static]counter.counter");
+  EXPECT_EQ(interface.resources(), Interface::Resources{"counter"});
+  ASSERT_NE(interface.find("counter"), nullptr);
+  EXPECT_EQ(interface.find("counter")->kind, FunctionKind::freestanding);
+  EXPECT_EQ(interface.find("[static]counter.counter")->kind, FunctionKind::static_);
+  EXPECT_EQ(interface.find("[static]counter.counter")->resource, "counter");
+}
+
+} // namespace
+} // namespace wasm_link::testing
