@@ -283,10 +283,10 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
                 std::string_view function, const Export &target, std::span<const Val> args,
                 Arguments arguments, HandleSide &side, ArgumentHandles *handles) {
   auto where = [&] { return where_of(binding, plug, interface, function); };
-  if (auto problem = check_arguments(binding, plug, interface, function, target, args, arguments))
-    return *problem;
   if (target.unsupported)
     return DispatchError::unsupported_type(*target.unsupported);
+  if (auto problem = check_arguments(binding, plug, interface, function, target, args, arguments))
+    return *problem;
   auto lock = CallLock::acquire(*plug.plugin);
   if (!lock)
     return lock.err();

@@ -274,6 +274,41 @@ TEST_F(Resources, HandlesOfARestartedOwnerAreInvalid) {
   EXPECT_EQ(u32(counters, "destroyed", "a"), 0u) << "the new instance is not asked to drop it";
 }
 
+TEST_F(Resources, HandleFloodHitsOnlyTheFloodingPlugin) {
+  Limits small;
+  small.max_resource_handles = 100;
+  auto b = binding({{"flood", plugin(0, small)}, {"quiet", plugin(1000)}});
+  std::size_t refused = 0;
+  for (int round = 0; round < 5; ++round) {
+    auto made = take(b.dispatch("counters", "make-many", std::vector<Val>{Val(40u)}));
+    refused += !*made.find("flood");
+    ASSERT_TRUE(*made.find("quiet")) << "the other plugin keeps working";
+  }
+  EXPECT_EQ(refused, 3u) << "40 + 40 fit under 100; the next three rounds do not";
+  EXPECT_EQ(u32(b, "[static]counter.live", "flood"), 80u) << "refused handles were dropped";
+  EXPECT_EQ(u32(b, "[static]counter.live", "quiet"), 200u);
+  EXPECT_EQ(b.live_handles(), 280u);
+}
+
+TEST(UnsupportedTypes, FutureAndStreamAreRefusedBeforeThePluginRuns) {
+  wasmtime::Config config = default_config();
+  config.wasm_component_model_async(true);
+  wasmtime::Engine engine(std::move(config));
+  wasmtime::component::Linker linker(engine);
+  auto component = load(engine, "resources/future.wat");
+  auto interface = take(Interface::from_component(engine, component, "test:res/futures"));
+  auto plugin = take(Plugin(component).instantiate(engine, linker));
+  auto b = take(Binding::create("test:res", {{"futures", interface}}, Cardinality::exactly_one,
+                                {{"p", plugin}}));
+  auto later = take(b.dispatch("futures", "later", {}));
+  ASSERT_FALSE(later[0].result);
+  EXPECT_EQ(later[0].result.err_ref().kind(), DispatchError::Kind::unsupported_type);
+  EXPECT_EQ(later[0].result.err_ref().payload(), "future<u32>");
+  auto feed = take(b.dispatch("futures", "feed", std::vector<Val>{Val(false)}));
+  ASSERT_FALSE(feed[0].result);
+  EXPECT_EQ(feed[0].result.err_ref().message(), "unsupported-type: stream<u8>");
+}
+
 TEST(Interfaces, FunctionAndResourceOfTheSameNameDoNotCollide) {
   Interface interface;
   interface.resource("counter").function("counter").function("[static]counter.counter");
