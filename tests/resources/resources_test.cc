@@ -58,8 +58,8 @@ protected:
   }
 
   // app.wat linked to `counters` through its socket.
-  Binding app_over(const Binding &counters) {
-    auto component = load(engine, "resources/app.wat");
+  Binding app_over(const Binding &counters, const std::string &file = "resources/app.wat") {
+    auto component = load(engine, file);
     auto interface = take(Interface::from_component(engine, component, "test:app/run"));
     auto app =
         take(Plugin(component).link(engine, wasmtime::component::Linker(engine), {counters}));
@@ -307,6 +307,16 @@ TEST(UnsupportedTypes, FutureAndStreamAreRefusedBeforeThePluginRuns) {
   auto feed = take(b.dispatch("futures", "feed", std::vector<Val>{Val(false)}));
   ASSERT_FALSE(feed[0].result);
   EXPECT_EQ(feed[0].result.err_ref().message(), "unsupported-type: stream<u8>");
+}
+
+TEST_F(Resources, TwoPluginsOfAnAnySocketEachGetTheirOwnMethodCalls) {
+  auto counters = binding({{"a", plugin(0)}, {"b", plugin(1000)}}, Cardinality::any);
+  auto app = app_over(counters, "resources/app_any.wat");
+  // a's counter reads 5, b's 1005: each `get` reached the plugin that made it.
+  EXPECT_EQ(run_u32(app, "sum-all", {Val(5u)}), 1010u);
+  EXPECT_EQ(counters.live_handles(), 0u);
+  EXPECT_EQ(u32(counters, "destroyed", "a"), 1u);
+  EXPECT_EQ(u32(counters, "destroyed", "b"), 1u);
 }
 
 TEST(Interfaces, FunctionAndResourceOfTheSameNameDoNotCollide) {
