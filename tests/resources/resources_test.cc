@@ -281,7 +281,12 @@ TEST_F(Resources, HandleFloodHitsOnlyTheFloodingPlugin) {
   std::size_t refused = 0;
   for (int round = 0; round < 5; ++round) {
     auto made = take(b.dispatch("counters", "make-many", std::vector<Val>{Val(40u)}));
-    refused += !*made.find("flood");
+    if (const CallResult &flood = *made.find("flood"); !flood) {
+      ++refused;
+      EXPECT_EQ(flood.err_ref().message(),
+                "resource-table-full (plugin `flood`: the plugin already has 100 live handles "
+                "wrapped (max-resource-handles = 100))");
+    }
     ASSERT_TRUE(*made.find("quiet")) << "the other plugin keeps working";
   }
   EXPECT_EQ(refused, 3u) << "40 + 40 fit under 100; the next three rounds do not";
