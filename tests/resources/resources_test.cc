@@ -7,6 +7,7 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <sstream>
+#include <thread>
 
 namespace wasm_link::testing {
 namespace {
@@ -322,6 +323,22 @@ TEST_F(Resources, TwoPluginsOfAnAnySocketEachGetTheirOwnMethodCalls) {
   EXPECT_EQ(counters.live_handles(), 0u);
   EXPECT_EQ(u32(counters, "destroyed", "a"), 1u);
   EXPECT_EQ(u32(counters, "destroyed", "b"), 1u);
+}
+
+TEST_F(Resources, ConsumersOnFourThreadsShareOneOwner) {
+  auto counters = binding({{"a", plugin(0)}}, Cardinality::exactly_one);
+  std::vector<Binding> apps;
+  for (int i = 0; i < 4; ++i)
+    apps.push_back(app_over(counters));
+  std::vector<std::thread> threads;
+  std::vector<std::uint32_t> done(apps.size());
+  for (std::size_t i = 0; i < apps.size(); ++i)
+    threads.emplace_back([&, i] { done[i] = run_u32(apps[i], "cycles", {Val(2'000u)}); });
+  for (auto &thread : threads)
+    thread.join();
+  EXPECT_EQ(done, std::vector<std::uint32_t>(4, 2'000u));
+  EXPECT_EQ(counters.live_handles(), 0u);
+  EXPECT_EQ(u32(counters, "destroyed", "a"), 8'000u);
 }
 
 TEST(Interfaces, FunctionAndResourceOfTheSameNameDoNotCollide) {
