@@ -141,10 +141,13 @@ namespace {
 // Guest handles whose drop was put off (see PluginState::pending_drops). The
 // caller holds the plugin's lock.
 void drop_pending(PluginState &plugin) {
+  if (!plugin.has_pending_drops.load(std::memory_order_acquire))
+    return;
   std::vector<wasmtime::component::ResourceAny> pending;
   {
     std::lock_guard lock(plugin.pending_mutex);
     pending.swap(plugin.pending_drops);
+    plugin.has_pending_drops.store(false, std::memory_order_release);
   }
   for (const auto &handle : pending)
     (void)handle.drop(plugin.store.context());
@@ -353,6 +356,7 @@ void drop_wrapped(const BindingState &binding, std::uint32_t rep) {
     // This thread is inside a call into the owner: drop it when that ends.
     std::lock_guard pending(plugin.pending_mutex);
     plugin.pending_drops.push_back(std::move(taken->guest));
+    plugin.has_pending_drops.store(true, std::memory_order_release);
     return;
   }
   drop_pending(plugin);
@@ -378,6 +382,7 @@ BindingState::~BindingState() {
     if (!lock) {
       std::lock_guard pending(plugin.pending_mutex);
       plugin.pending_drops.push_back(std::move(wrapped.guest));
+      plugin.has_pending_drops.store(true, std::memory_order_release);
       continue;
     }
     (void)wrapped.guest.drop(plugin.store.context());

@@ -2,6 +2,7 @@
 // goes through.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <wasm_link/dispatch_error.hh>
@@ -44,6 +45,7 @@ struct PluginState {
   // into the plugin; dropped when its lock is next taken.
   std::mutex pending_mutex;
   std::vector<wasmtime::component::ResourceAny> pending_drops;
+  std::atomic<bool> has_pending_drops = false; // spares calls the mutex
 };
 
 // A fresh store and instance for `plugin`, whose lock the caller holds; `engine`

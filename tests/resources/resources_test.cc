@@ -341,6 +341,36 @@ TEST_F(Resources, ConsumersOnFourThreadsShareOneOwner) {
   EXPECT_EQ(u32(counters, "destroyed", "a"), 8'000u);
 }
 
+TEST(ResourceDrops, DropAskedForInsideACallIntoTheOwnerRunsAfterIt) {
+  // A per-call budget callback runs inside the call, holding the owner's lock:
+  // a drop asked for there cannot run at once and is done before the next call.
+  wasmtime::Config config = default_config();
+  config.consume_fuel(true);
+  wasmtime::Engine engine(std::move(config));
+  wasmtime::component::Linker linker(engine);
+  std::optional<Binding> b;
+  std::optional<Val> doomed;
+  Limits limits;
+  limits.initial_fuel = 1'000'000;
+  limits.fuel_per_call = [&](const CallSite &site) {
+    if (doomed && site.function == "[static]counter.live") {
+      EXPECT_TRUE(b->drop(std::exchange(doomed, std::nullopt)->get_resource()));
+    }
+    return std::optional<std::uint64_t>(1'000'000);
+  };
+  auto component = load(engine, "resources/counters.wat");
+  auto interface = take(Interface::from_component(engine, component, "test:res/counters"));
+  auto plugin = take(Plugin(component).with_limits(limits).instantiate(engine, linker));
+  b = take(Binding::create("test:res", {{"counters", interface}}, Cardinality::exactly_one,
+                           {{"a", plugin}}));
+  doomed = *take(b->dispatch("counters", "make", std::vector<Val>{Val(1u)}))[0].result.ok_ref();
+  auto live = take(b->dispatch("counters", "[static]counter.live", {}));
+  EXPECT_EQ(live[0].result.ok_ref()->get_u32(), 1u) << "the drop waits for this call to end";
+  EXPECT_EQ(b->live_handles(), 0u) << "the wrapper is gone at once";
+  auto destroyed = take(b->dispatch("counters", "destroyed", {}));
+  EXPECT_EQ(destroyed[0].result.ok_ref()->get_u32(), 1u) << "and the destructor ran before this";
+}
+
 TEST(Interfaces, FunctionAndResourceOfTheSameNameDoNotCollide) {
   Interface interface;
   interface.resource("counter").function("counter").function("[static]counter.counter");
