@@ -17,6 +17,7 @@ enum class Container {
   map,    // at-least-one, any: map<string, result<T, E>>
   list,   // at-least-one, any: list<tuple<string, result<T, E>>>
   bare,   // methods, which go to one plugin: result<T, E>
+  plain,  // a constructor of an exactly-one or at-most-one binding: own<R>
 };
 
 // What the consumer declared as `E`.
@@ -97,6 +98,20 @@ Result<Shape, std::string> read_shape(Cardinality cardinality, FunctionKind kind
   Shape shape;
   std::optional<std::string> problem;
   const ValType &type = *declared;
+  const bool one_plugin =
+      cardinality == Cardinality::exactly_one || cardinality == Cardinality::at_most_one;
+  if (kind == FunctionKind::constructor && one_plugin) {
+    // Component validation makes an imported constructor return own<R> or
+    // result<own<R>, E>, so neither can be a broadcast shape: it goes to the
+    // binding's one plugin.
+    if (type.kind() == WASMTIME_COMPONENT_VALTYPE_OWN) {
+      shape.container = Container::plain;
+      shape.ok_type = type;
+      shape.ok_has_value = true;
+      return shape;
+    }
+    kind = FunctionKind::method;
+  }
   if (kind == FunctionKind::method) {
     shape.container = Container::bare;
     if (auto problem = read_result(type, shape))
@@ -191,6 +206,7 @@ struct SocketFunction {
   std::string interface;
   std::string function;
   std::size_t index;
+  FunctionKind function_kind;
   Shape shape;
   // Unchecked when link time proved the import's parameters are the function's.
   Arguments arguments;
@@ -262,7 +278,30 @@ struct SocketFunction {
     };
 
     switch (shape.container) {
+    case Container::plain: {
+      // A constructor with its plain type: a failure can only trap the consumer.
+      if (plugs.empty())
+        return wasmtime::Error("constructor `" + function + "` of binding `" + binding->package +
+                               "`: the binding has no plugin");
+      CallResult made = call(*binding, plugs.front(), interface, function,
+                             plugs.front().exports[index], in, arguments, side);
+      if (made && !made.ok_ref())
+        made = DispatchError::missing_response();
+      if (!made)
+        return wasmtime::Error("constructor `" + function + "` of binding `" + binding->package +
+                               "` failed in plugin `" + plugs.front().id +
+                               "`: " + made.err_ref().message());
+      results[0] = std::move(*made.ok_ref());
+      break;
+    }
     case Container::bare: {
+      if (function_kind == FunctionKind::constructor) {
+        // A constructor returning result<own<R>, E>: the binding's one plugin.
+        results[0] = plugs.empty() ? wasmtime::component::WitResult::err(error_value(
+                                         DispatchError::missing_response("the binding is empty")))
+                                   : outcome_of(plugs.front());
+        break;
+      }
       // A method: the plugin that made `self`.
       if (refused || !handles || !handles->owner) {
         auto error =
@@ -395,8 +434,8 @@ Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
                                                 " (" + binding->type_origins[slot->second] + ")");
         }
         auto added = instance.ok_ref().add_func(
-            name, SocketFunction{binding, interface, std::string(name), slot->second, shape.ok(),
-                                 expected ? Arguments::unchecked : Arguments::checked});
+            name, SocketFunction{binding, interface, std::string(name), slot->second, function.kind,
+                                 shape.ok(), expected ? Arguments::unchecked : Arguments::checked});
         if (!added)
           return Error(Error::Kind::link, where() + ": cannot define `" + std::string(name) +
                                               "`: " + added.err().message());

@@ -1,9 +1,11 @@
 ;; A consumer of an exactly-one socket `test:res/counters`: it makes counters
-;; through the socket, calls their methods, and drops its handles. It exports
+;; through the socket (with `make`, and with the constructor under its plain
+;; type), calls their methods, and drops its handles. It exports
 ;; `test:app/run` so that tests can drive it.
 (component
   (type $counters-type (instance
     (export "counter" (type $c (sub resource)))
+    (export "[constructor]counter" (func (param "start" u32) (result (own $c))))
     (export "make" (func (param "start" u32) (result (tuple string (result (own $c) (error string))))))
     (export "[method]counter.get" (func (param "self" (borrow $c)) (result (result u32 (error string)))))
     (export "[static]counter.live" (func (result (tuple string (result u32 (error string))))))
@@ -24,10 +26,12 @@
   (alias core export $memory-instance "memory" (core memory $memory))
   (alias core export $memory-instance "realloc" (core func $realloc))
 
+  (alias export $counters "[constructor]counter" (func $constructor))
   (alias export $counters "make" (func $make))
   (alias export $counters "[method]counter.get" (func $get))
   (alias export $counters "[static]counter.live" (func $live))
   (alias export $counters "destroyed" (func $destroyed))
+  (core func $constructor-core (canon lower (func $constructor)))
   (core func $make-core (canon lower (func $make) (memory $memory) (realloc $realloc)))
   (core func $get-core (canon lower (func $get) (memory $memory) (realloc $realloc)))
   (core func $live-core (canon lower (func $live) (memory $memory) (realloc $realloc)))
@@ -36,6 +40,7 @@
 
   (core module $m
     (import "env" "memory" (memory 1))
+    (import "c" "constructor" (func $constructor (param i32) (result i32)))
     (import "c" "make" (func $make (param i32 i32)))
     (import "c" "get" (func $get (param i32 i32)))
     (import "c" "live" (func $live (param i32)))
@@ -63,6 +68,7 @@
           (br $next)))
       (local.get $n))
     (func (export "keep") (param $start i32) (result i32) (call $make-one (local.get $start)))
+    (func (export "construct") (param $start i32) (result i32) (call $constructor (local.get $start)))
     (func (export "get") (param $handle i32) (result i32) (call $get-one (local.get $handle)))
     (func (export "release") (param $handle i32) (call $drop (local.get $handle)))
     (func (export "owner-live") (result i32)
@@ -75,11 +81,12 @@
       (i32.load (i32.const 172))))
   (core instance $i (instantiate $m
     (with "env" (instance (export "memory" (memory $memory))))
-    (with "c" (instance (export "make" (func $make-core)) (export "get" (func $get-core))
+    (with "c" (instance (export "constructor" (func $constructor-core)) (export "make" (func $make-core)) (export "get" (func $get-core))
                         (export "live" (func $live-core)) (export "destroyed" (func $destroyed-core))
                         (export "drop" (func $drop-core))))))
   (func $cycles (param "n" u32) (result u32) (canon lift (core func $i "cycles")))
   (func $keep (param "start" u32) (result u32) (canon lift (core func $i "keep")))
+  (func $construct (param "start" u32) (result u32) (canon lift (core func $i "construct")))
   (func $get-export (param "handle" u32) (result u32) (canon lift (core func $i "get")))
   (func $release (param "handle" u32) (canon lift (core func $i "release")))
   (func $owner-live (result u32) (canon lift (core func $i "owner-live")))
@@ -87,6 +94,7 @@
   (instance $run
     (export "cycles" (func $cycles))
     (export "keep" (func $keep))
+    (export "construct" (func $construct))
     (export "get" (func $get-export))
     (export "release" (func $release))
     (export "owner-live" (func $owner-live))

@@ -249,6 +249,15 @@ TEST_F(Resources, ConsumerDropRunsTheOwnersDestructor) {
   EXPECT_EQ(counters.live_handles(), 0u);
 }
 
+TEST_F(Resources, ConsumerCallsTheConstructorUnderItsPlainType) {
+  auto counters = binding({{"a", plugin(1000)}}, Cardinality::exactly_one);
+  auto app = app_over(counters);
+  Val handle(run_u32(app, "construct", {Val(5u)}));
+  EXPECT_EQ(run_u32(app, "get", {handle}), 1005u);
+  ASSERT_TRUE(run(app, "release", {handle}));
+  EXPECT_EQ(u32(counters, "destroyed", "a"), 1u);
+}
+
 TEST_F(Resources, ConsumersForgedHandleStopsAtTheConsumer) {
   auto counters = binding({{"a", plugin(0)}}, Cardinality::exactly_one);
   auto app = app_over(counters);
