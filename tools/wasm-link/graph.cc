@@ -50,6 +50,53 @@ Result<Binding::Interfaces> interfaces_of(const wasmtime::Engine &engine,
   return out;
 }
 
+// The interfaces of a binding with WIT, once every plugin is found to export
+// each of their functions as the WIT declares it. Function types are then the
+// first plugin's, which `call` needs to read arguments; an empty binding has
+// none.
+Result<Binding::Interfaces, std::string> interfaces_from_wit(
+    const wasmtime::Engine &engine, const Manifest &m, const BindingSpec &spec,
+    const std::map<std::string, wasmtime::component::Component, std::less<>> &components) {
+  std::map<std::string, Binding::Interfaces> exported; // by plugin id
+  for (const std::string &id : spec.plugins) {
+    auto read = interfaces_of(engine, components.find(id)->second, spec.package,
+                              m.plugins.find(id)->second.remaps);
+    if (!read)
+      return "plugin `" + id + "`: " + read.err().message();
+    exported.emplace(id, read.ok());
+  }
+  Binding::Interfaces out;
+  for (const wit::Interface &interface : spec.wit->interfaces) {
+    const Interface declared = wit::binding_interface(interface);
+    Interface::Functions functions = declared.functions();
+    const auto wit_functions = wit::exported_functions(interface);
+    for (const std::string &id : spec.plugins) {
+      if (wit_functions.empty())
+        break; // types only: nothing to export
+      auto found = exported.at(id).find(interface.name);
+      if (found == exported.at(id).end())
+        return "plugin `" + id + "` does not export interface `" + interface.name +
+               "`, which the WIT declares (" + wit::to_string(interface.location) + ")";
+      for (const wit::Function *function : wit_functions) {
+        const std::string name = function->component_name();
+        const std::string where = "`" + interface.name + "`.`" + name + "`";
+        const std::string at = " (" + wit::to_string(function->location) + ")";
+        const Function *export_ = found->second.find(name);
+        if (export_ == nullptr)
+          return "plugin `" + id + "` does not export " + where + ", which the WIT declares" + at;
+        if (!wit::matches(*function, *export_->type))
+          return "plugin `" + id + "`: " + where + " is " + type_name(*export_->type) +
+                 ", but the WIT declares " + wit::to_string(*function) + at;
+        auto &type = functions.find(name)->second.type;
+        if (!type)
+          type = export_->type;
+      }
+    }
+    out.emplace(interface.name, Interface(std::move(functions), declared.resources()));
+  }
+  return out;
+}
+
 Limits limits_of(const PluginSpec &spec) {
   Limits limits;
   limits.initial_fuel = spec.initial_fuel;
@@ -95,7 +142,12 @@ Result<Graph, GraphError> build_graph(const Manifest &m) {
       return std::monostate();
     const BindingSpec &spec = m.bindings.find(name)->second;
     Binding::Interfaces interfaces;
-    if (!spec.plugins.empty()) {
+    if (spec.wit) {
+      auto read = interfaces_from_wit(graph.engine, m, spec, components);
+      if (!read)
+        return manifest_error("bindings." + name + ".plugins", read.err());
+      interfaces = read.ok();
+    } else if (!spec.plugins.empty()) {
       const std::string &first = spec.plugins.front();
       auto read = interfaces_of(graph.engine, components.find(first)->second, spec.package,
                                 m.plugins.find(first)->second.remaps);
