@@ -109,8 +109,8 @@ std::string_view doc_line(std::string_view line) {
   return line;
 }
 
-} // namespace
-
+// Kebab-case as WIT writes names: words of letters and digits joined by single
+// `-`, each word all lowercase or all uppercase, the first starting with a letter.
 bool is_identifier(std::string_view name) {
   if (name.empty() || !is_alpha(name.front()))
     return false;
@@ -128,6 +128,8 @@ bool is_identifier(std::string_view name) {
   }
   return true;
 }
+
+} // namespace
 
 Lexer::Lexer(std::string_view text, std::string file) : text_(text), file_(std::move(file)) {}
 

@@ -60,8 +60,4 @@ private:
   std::string docs_;
 };
 
-// Kebab-case as WIT writes names: words of letters and digits joined by single
-// `-`, each word all lowercase or all uppercase, the first starting with a letter.
-bool is_identifier(std::string_view name);
-
 } // namespace wasm_link::wit::detail

@@ -162,14 +162,18 @@ private:
   }
   // The rest of `space:package/name@version` after `space:`.
   UsePath qualified_path(std::string space, Location location) {
+    std::string package = identifier("a package name");
+    return interface_path(std::move(space), std::move(package), std::move(location));
+  }
+  // The rest of `space:package/name@version` after `space:package`.
+  UsePath interface_path(std::string space, std::string package, Location location) {
     UsePath path;
     path.location = std::move(location);
-    PackageName package{std::move(space), identifier("a package name"), {}};
+    path.package = PackageName{std::move(space), std::move(package), {}};
     expect("/");
     path.name = identifier("an interface name");
     if (eat("@"))
-      package.version = version();
-    path.package = std::move(package);
+      path.package->version = version();
     return path;
   }
 
@@ -614,12 +618,7 @@ private:
     const Location second_location = current_.location;
     std::string second = identifier("`func`, `interface` or an interface");
     if (at("/")) {
-      advance();
-      PackageName package{std::move(first), std::move(second), {}};
-      item.interface = UsePath{std::nullopt, identifier("an interface name"), item.location};
-      if (eat("@"))
-        package.version = version();
-      item.interface->package = std::move(package);
+      item.interface = interface_path(std::move(first), std::move(second), item.location);
     } else {
       item.name = std::move(first);
       item.interface = eat(":") ? qualified_path(std::move(second), second_location)
