@@ -629,6 +629,29 @@ interface i {
   EXPECT_EQ(i.resources(), (Interface::Resources{"s"}));
 }
 
+// A binding made from WIT takes its function types from its first plugin.
+TEST(WitBinding, BindingFromWit) {
+  auto engine = make_engine();
+  auto package = parse_fixture("wit/resources.wit");
+  Binding::Interfaces interfaces{
+      {"store", wit::binding_interface(*package.find_interface("store"))}};
+  wasmtime::component::Linker linker(engine);
+  auto store = take(Plugin(load(engine, "wit/resources.wat")).instantiate(engine, linker));
+  auto binding =
+      take(Binding::create("test:resources", interfaces, Cardinality::any, {{"store", store}}));
+  const auto *type = binding.function_type("store", "[method]bucket.get");
+  ASSERT_NE(type, nullptr);
+  EXPECT_EQ(type_name(*type), "func(self: borrow<resource>, key: string) -> option<string>");
+  EXPECT_TRUE(
+      wit::matches(package.find_interface("store")->find_type("bucket")->functions[1], *type));
+  EXPECT_EQ(binding.function_type("store", "absent"), nullptr);
+  EXPECT_EQ(binding.function_type("absent", "open"), nullptr);
+
+  auto empty = take(Binding::create("test:resources", interfaces, Cardinality::any, {}));
+  EXPECT_EQ(empty.function_type("store", "open"), nullptr);
+  EXPECT_EQ(empty.interfaces().at("store").functions().size(), 7u);
+}
+
 // WIT types against the types Wasmtime reads from real components.
 class WitMatches : public ::testing::Test {
 protected:

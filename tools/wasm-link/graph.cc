@@ -51,33 +51,29 @@ Result<Binding::Interfaces> interfaces_of(const wasmtime::Engine &engine,
 }
 
 // The interfaces of a binding with WIT, once every plugin is found to export
-// each of their functions as the WIT declares it. Function types are then the
-// first plugin's, which `call` needs to read arguments; an empty binding has
-// none.
+// each of their functions as the WIT declares it. Function types stay empty:
+// Binding::create takes them from the first plugin's instance, whose resource
+// types are the ones its calls carry.
 Result<Binding::Interfaces, std::string> interfaces_from_wit(
     const wasmtime::Engine &engine, const Manifest &m, const BindingSpec &spec,
     const std::map<std::string, wasmtime::component::Component, std::less<>> &components) {
-  std::map<std::string, Binding::Interfaces> exported; // by plugin id
-  for (const std::string &id : spec.plugins) {
-    auto read = interfaces_of(engine, components.find(id)->second, spec.package,
-                              m.plugins.find(id)->second.remaps);
-    if (!read)
-      return "plugin `" + id + "`: " + read.err().message();
-    exported.emplace(id, read.ok());
-  }
   Binding::Interfaces out;
-  for (const wit::Interface &interface : spec.wit->interfaces) {
-    const Interface declared = wit::binding_interface(interface);
-    Interface::Functions functions = declared.functions();
-    const auto wit_functions = wit::exported_functions(interface);
-    for (const std::string &id : spec.plugins) {
-      if (wit_functions.empty())
-        break; // types only: nothing to export
-      auto found = exported.at(id).find(interface.name);
-      if (found == exported.at(id).end())
+  for (const wit::Interface &interface : spec.wit->interfaces)
+    out.emplace(interface.name, wit::binding_interface(interface));
+  for (const std::string &id : spec.plugins) {
+    auto exported = interfaces_of(engine, components.find(id)->second, spec.package,
+                                  m.plugins.find(id)->second.remaps);
+    if (!exported)
+      return "plugin `" + id + "`: " + exported.err().message();
+    for (const wit::Interface &interface : spec.wit->interfaces) {
+      const auto functions = wit::exported_functions(interface);
+      if (functions.empty())
+        continue; // types only: nothing to export
+      auto found = exported.ok_ref().find(interface.name);
+      if (found == exported.ok_ref().end())
         return "plugin `" + id + "` does not export interface `" + interface.name +
                "`, which the WIT declares (" + wit::to_string(interface.location) + ")";
-      for (const wit::Function *function : wit_functions) {
+      for (const wit::Function *function : functions) {
         const std::string name = function->component_name();
         const std::string where = "`" + interface.name + "`.`" + name + "`";
         const std::string at = " (" + wit::to_string(function->location) + ")";
@@ -87,12 +83,8 @@ Result<Binding::Interfaces, std::string> interfaces_from_wit(
         if (!wit::matches(*function, *export_->type))
           return "plugin `" + id + "`: " + where + " is " + type_name(*export_->type) +
                  ", but the WIT declares " + wit::to_string(*function) + at;
-        auto &type = functions.find(name)->second.type;
-        if (!type)
-          type = export_->type;
       }
     }
-    out.emplace(interface.name, Interface(std::move(functions), declared.resources()));
   }
   return out;
 }

@@ -80,8 +80,8 @@ int call(const std::string &file, const std::string &target, const std::vector<s
                                  "` has no function `" + function + "`");
 
   std::vector<Val> values;
-  if (meta->type) {
-    const auto &type = *meta->type;
+  if (const auto *known = binding->second.function_type(interface, function)) {
+    const auto &type = *known;
     if (args.size() != type.param_count())
       return fail(Exit::usage, "`" + function + "` takes " + std::to_string(type.param_count()) +
                                    " arguments (" + type_name(type) + "), " +
@@ -96,8 +96,8 @@ int call(const std::string &file, const std::string &target, const std::vector<s
       values.push_back(value.ok());
     }
   } else {
-    // Only an empty binding with WIT has functions without Wasmtime types: there
-    // is no plugin to call, so the arguments are only counted.
+    // Only an empty binding with WIT has functions without Wasmtime types:
+    // there is no plugin to call, so the arguments are only counted.
     const wit::Interface *declared =
         manifest.ok_ref().bindings.find(binding_name)->second.wit->find_interface(interface);
     for (const wit::Function *candidate : wit::exported_functions(*declared)) {
