@@ -11,3 +11,4 @@
 #include <wasm_link/plugin.hh>
 #include <wasm_link/value.hh>
 #include <wasm_link/wave.hh>
+#include <wasm_link/wit.hh>

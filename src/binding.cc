@@ -567,6 +567,17 @@ const Binding::Interfaces &Binding::interfaces() const noexcept {
   return state_->interfaces;
 }
 
+const wasmtime::component::FuncType *Binding::function_type(std::string_view interface,
+                                                            std::string_view function) const {
+  auto slot = state_->slots.find(interface);
+  if (slot == state_->slots.end())
+    return nullptr;
+  auto index = slot->second.find(function);
+  if (index == slot->second.end() || !state_->types[index->second])
+    return nullptr;
+  return &*state_->types[index->second];
+}
+
 std::vector<std::string> Binding::plugin_ids() const {
   std::vector<std::string> ids;
   for (const auto &plug : state_->plugs)

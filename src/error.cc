@@ -14,6 +14,8 @@ std::string_view to_string(Error::Kind kind) noexcept {
     return "instantiate";
   case Error::Kind::config:
     return "config";
+  case Error::Kind::wit:
+    return "wit";
   }
   return "unknown";
 }

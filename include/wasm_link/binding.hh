@@ -91,6 +91,12 @@ public:
   const Interfaces &interfaces() const noexcept;
   // Ids of the binding's plugins, ascending.
   std::vector<std::string> plugin_ids() const;
+  // The type every plugin exports `interface`.`function` with: the interface's
+  // declared one, else the first plugin's. Null for a function the binding does
+  // not have, or when neither fixed it (an empty binding whose interfaces were
+  // written by hand or read from WIT).
+  const wasmtime::component::FuncType *function_type(std::string_view interface,
+                                                     std::string_view function) const;
 
   // Calls `interface`.`function` in every plugin of the binding. An unknown
   // interface or function fails the whole dispatch; everything else (arguments

@@ -18,6 +18,7 @@ public:
     link,        // sockets or exports that do not fit
     instantiate, // Wasmtime refused to instantiate a component
     config,      // limits the engine cannot enforce (fuel without fuel metering, ...)
+    wit,         // WIT that does not parse or resolve (the message starts with file:line:column)
   };
 
   Error(Kind kind, std::string message) : kind_(kind), message_(std::move(message)) {}

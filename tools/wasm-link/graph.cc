@@ -50,6 +50,45 @@ Result<Binding::Interfaces> interfaces_of(const wasmtime::Engine &engine,
   return out;
 }
 
+// The interfaces of a binding with WIT, once every plugin is found to export
+// each of their functions as the WIT declares it. Function types stay empty:
+// Binding::create takes them from the first plugin's instance, whose resource
+// types are the ones its calls carry.
+Result<Binding::Interfaces, std::string> interfaces_from_wit(
+    const wasmtime::Engine &engine, const Manifest &m, const BindingSpec &spec,
+    const std::map<std::string, wasmtime::component::Component, std::less<>> &components) {
+  Binding::Interfaces out;
+  for (const wit::Interface &interface : spec.wit->interfaces)
+    out.emplace(interface.name, wit::binding_interface(interface));
+  for (const std::string &id : spec.plugins) {
+    auto exported = interfaces_of(engine, components.find(id)->second, spec.package,
+                                  m.plugins.find(id)->second.remaps);
+    if (!exported)
+      return "plugin `" + id + "`: " + exported.err().message();
+    for (const wit::Interface &interface : spec.wit->interfaces) {
+      const auto functions = wit::exported_functions(interface);
+      if (functions.empty())
+        continue; // types only: nothing to export
+      auto found = exported.ok_ref().find(interface.name);
+      if (found == exported.ok_ref().end())
+        return "plugin `" + id + "` does not export interface `" + interface.name +
+               "`, which the WIT declares (" + wit::to_string(interface.location) + ")";
+      for (const wit::Function *function : functions) {
+        const std::string name = function->component_name();
+        const std::string where = "`" + interface.name + "`.`" + name + "`";
+        const std::string at = " (" + wit::to_string(function->location) + ")";
+        const Function *export_ = found->second.find(name);
+        if (export_ == nullptr)
+          return "plugin `" + id + "` does not export " + where + ", which the WIT declares" + at;
+        if (!wit::matches(*function, *export_->type))
+          return "plugin `" + id + "`: " + where + " is " + type_name(*export_->type) +
+                 ", but the WIT declares " + wit::to_string(*function) + at;
+      }
+    }
+  }
+  return out;
+}
+
 Limits limits_of(const PluginSpec &spec) {
   Limits limits;
   limits.initial_fuel = spec.initial_fuel;
@@ -95,7 +134,12 @@ Result<Graph, GraphError> build_graph(const Manifest &m) {
       return std::monostate();
     const BindingSpec &spec = m.bindings.find(name)->second;
     Binding::Interfaces interfaces;
-    if (!spec.plugins.empty()) {
+    if (spec.wit) {
+      auto read = interfaces_from_wit(graph.engine, m, spec, components);
+      if (!read)
+        return manifest_error("bindings." + name + ".plugins", read.err());
+      interfaces = read.ok();
+    } else if (!spec.plugins.empty()) {
       const std::string &first = spec.plugins.front();
       auto read = interfaces_of(graph.engine, components.find(first)->second, spec.package,
                                 m.plugins.find(first)->second.remaps);

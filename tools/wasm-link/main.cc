@@ -31,16 +31,6 @@ private:
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
-Result<Graph, GraphError> load(const std::string &file, Timer &timer) {
-  auto manifest = read_manifest(file);
-  if (!manifest)
-    return GraphError{Exit::usage, manifest.err()};
-  timer.lap("read manifest");
-  auto graph = build_graph(manifest.ok());
-  timer.lap("load, compile, link and instantiate");
-  return graph;
-}
-
 int fail(Exit exit, const std::string &message) {
   std::cerr << "wasm-link: " << message << "\n";
   return exit;
@@ -64,7 +54,12 @@ int call(const std::string &file, const std::string &target, const std::vector<s
   const std::string interface = target.substr(slash + 1, dot - slash - 1);
   const std::string function = target.substr(dot + 1);
 
-  auto graph = load(file, timer);
+  auto manifest = read_manifest(file);
+  if (!manifest)
+    return fail(Exit::usage, manifest.err());
+  timer.lap("read manifest");
+  auto graph = build_graph(manifest.ok_ref());
+  timer.lap("load, compile, link and instantiate");
   if (!graph)
     return fail(graph.err_ref().exit, graph.err_ref().message);
   auto binding = graph.ok_ref().bindings.find(binding_name);
@@ -85,8 +80,8 @@ int call(const std::string &file, const std::string &target, const std::vector<s
                                  "` has no function `" + function + "`");
 
   std::vector<Val> values;
-  if (meta->type) {
-    const auto &type = *meta->type;
+  if (const auto *known = binding->second.function_type(interface, function)) {
+    const auto &type = *known;
     if (args.size() != type.param_count())
       return fail(Exit::usage, "`" + function + "` takes " + std::to_string(type.param_count()) +
                                    " arguments (" + type_name(type) + "), " +
@@ -100,8 +95,19 @@ int call(const std::string &file, const std::string &target, const std::vector<s
                                      type_name(param->second) + "): " + value.err());
       values.push_back(value.ok());
     }
-  } else if (!args.empty()) {
-    return fail(Exit::usage, "the type of `" + function + "` is unknown, so it takes no arguments");
+  } else {
+    // Only an empty binding with WIT has functions without Wasmtime types:
+    // there is no plugin to call, so the arguments are only counted.
+    const wit::Interface *declared =
+        manifest.ok_ref().bindings.find(binding_name)->second.wit->find_interface(interface);
+    for (const wit::Function *candidate : wit::exported_functions(*declared)) {
+      const std::size_t count =
+          candidate->params.size() + (candidate->kind == wit::Function::Kind::method ? 1 : 0);
+      if (candidate->component_name() == function && count != args.size())
+        return fail(Exit::usage, "`" + function + "` takes " + std::to_string(count) +
+                                     " arguments (" + wit::to_string(*candidate) + "), " +
+                                     std::to_string(args.size()) + " given");
+    }
   }
   timer.lap("parse arguments");
 

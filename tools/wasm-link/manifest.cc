@@ -77,25 +77,43 @@ private:
   std::string file_;
 };
 
-Result<BindingSpec, std::string> read_binding(const Reader &reader, const std::string &name,
-                                              const toml::node &node) {
+Result<BindingSpec, std::string> read_binding(const Reader &reader,
+                                              const std::filesystem::path &folder,
+                                              const std::string &name, const toml::node &node) {
   const std::string where = "bindings." + name;
   const toml::table *table = node.as_table();
   if (table == nullptr)
     return reader.fail(where, "expected a table");
   if (auto bad = reader.known_keys(*table, where, {"wit", "package", "cardinality", "plugins"}))
     return *bad;
-  if (table->contains("wit"))
-    return reader.fail(where + ".wit",
-                       "WIT files are not supported yet by this version; give `package` and the "
-                       "interfaces come from the implementing plugins' own types");
   BindingSpec spec;
+  auto wit_path = reader.string(*table, "wit", where);
+  if (!wit_path)
+    return wit_path.err();
+  const std::filesystem::path wit_file =
+      wit_path.ok_ref() ? (folder / *wit_path.ok_ref()).lexically_normal() : "";
+  if (wit_path.ok_ref()) {
+    auto package = wit::parse_path(wit_file);
+    if (!package)
+      return reader.fail(where + ".wit", package.err().message());
+    spec.wit = package.ok();
+  }
   auto package = reader.string(*table, "package", where);
   if (!package)
     return package.err();
-  if (!package.ok_ref())
-    return reader.fail(where + ".package", "missing (expected `namespace:name[@version]`)");
-  spec.package = *package.ok_ref();
+  if (spec.wit) {
+    const std::string declared = wit::to_string(spec.wit->name);
+    if (package.ok_ref() && *package.ok_ref() != declared)
+      return reader.fail(where + ".package", "\"" + *package.ok_ref() +
+                                                 "\" differs from the package of the WIT, `" +
+                                                 declared + "` (" + wit_file.string() + ")");
+    spec.package = declared;
+  } else if (package.ok_ref()) {
+    spec.package = *package.ok_ref();
+  } else {
+    return reader.fail(where + ".package",
+                       "missing (expected `namespace:name[@version]`, or `wit` with WIT files)");
+  }
   auto cardinality = reader.string(*table, "cardinality", where);
   if (!cardinality)
     return cardinality.err();
@@ -254,7 +272,7 @@ Result<Manifest, std::string> read_manifest(const std::filesystem::path &file) {
   const auto folder = file.parent_path();
   if (const toml::table *bindings = root["bindings"].as_table())
     for (auto &&[name, node] : *bindings) {
-      auto spec = read_binding(reader, std::string(name.str()), node);
+      auto spec = read_binding(reader, folder, std::string(name.str()), node);
       if (!spec)
         return spec.err();
       m.bindings.emplace(std::string(name.str()), spec.ok());

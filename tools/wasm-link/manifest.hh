@@ -15,6 +15,10 @@ struct BindingSpec {
   std::string package; // `namespace:name[@version]`
   Cardinality cardinality = Cardinality::exactly_one;
   std::vector<std::string> plugins;
+  // With `wit`: the package read from there, which gives the interfaces and the
+  // signatures every plugin must export. Without it, interfaces come from the
+  // implementing plugins' own types.
+  std::optional<wit::Package> wit;
 };
 
 struct PluginSpec {

@@ -1,0 +1,28 @@
+// From parsed files to packages: every name looked up, every named type linked
+// to its definition, and the rules of WIT.md's "Name resolution" checked.
+#pragma once
+
+#include "parser.hh"
+
+#include <initializer_list>
+#include <vector>
+
+namespace wasm_link::wit::detail {
+
+// The sources of one package: the files of a folder (a file alone is a folder
+// of one), or one nested `package` block.
+struct PackageSources {
+  std::vector<const PackageSource *> parts;
+  // Where the package declaration was looked for, for the error when none has it.
+  std::string where;
+};
+
+// Resolves `root` and the packages it may use; the result is `root`, with the
+// others as its dependencies.
+Result<Package> resolve(const PackageSources &root, const std::vector<PackageSources> &others);
+
+// Whether a resolved type has a part of one of `kinds` anywhere inside it,
+// definitions included.
+bool holds(const Type &type, std::initializer_list<Type::Kind> kinds);
+
+} // namespace wasm_link::wit::detail
