@@ -1,51 +1,12 @@
 #include <wasm_link/interface.hh>
 
+#include "resources.hh"
+
 #include <wasm_link/value.hh>
 #include <wasmtime.hh>
 #include <wasmtime/component.hh>
 
 namespace wasm_link {
-namespace {
-
-bool holds_resource(const ValType &type) {
-  switch (type.kind()) {
-  case WASMTIME_COMPONENT_VALTYPE_OWN:
-  case WASMTIME_COMPONENT_VALTYPE_BORROW:
-    return true;
-  case WASMTIME_COMPONENT_VALTYPE_LIST:
-    return holds_resource(type.list().element());
-  case WASMTIME_COMPONENT_VALTYPE_OPTION:
-    return holds_resource(type.option().ty());
-  case WASMTIME_COMPONENT_VALTYPE_MAP:
-    return holds_resource(type.map().key()) || holds_resource(type.map().value());
-  case WASMTIME_COMPONENT_VALTYPE_RESULT: {
-    auto ok = type.result().ok();
-    auto err = type.result().err();
-    return (ok && holds_resource(*ok)) || (err && holds_resource(*err));
-  }
-  case WASMTIME_COMPONENT_VALTYPE_RECORD:
-    for (std::size_t i = 0; i < type.record().field_count(); ++i)
-      if (holds_resource(type.record().field_nth(i)->second))
-        return true;
-    return false;
-  case WASMTIME_COMPONENT_VALTYPE_TUPLE:
-    for (std::size_t i = 0; i < type.tuple().types_count(); ++i)
-      if (holds_resource(*type.tuple().types_nth(i)))
-        return true;
-    return false;
-  case WASMTIME_COMPONENT_VALTYPE_VARIANT:
-    for (std::size_t i = 0; i < type.variant().case_count(); ++i) {
-      auto c = type.variant().case_nth(i);
-      if (c->second && holds_resource(*c->second))
-        return true;
-    }
-    return false;
-  default:
-    return false;
-  }
-}
-
-} // namespace
 
 std::string type_name(const wasmtime::component::FuncType &type) {
   std::string out = "func(";
@@ -121,7 +82,7 @@ Result<Interface> Interface::from_component(const wasmtime::Engine &engine,
       const auto &type = export_item.component_func();
       auto result = type.result();
       ReturnKind returns = !result                   ? ReturnKind::none
-                           : holds_resource(*result) ? ReturnKind::value_with_resources
+                           : detail::holds_handles(*result) ? ReturnKind::value_with_resources
                                                      : ReturnKind::value;
       auto [kind, resource] = classify_function_name(name);
       out.functions_.insert_or_assign(std::string(name),
