@@ -8,7 +8,7 @@
 //! last batch. The output is the median of the repetitions (JSON).
 //!
 //! usage: wasm-link-bench-rust FIXTURES [--min-time SECONDS] [--repetitions N]
-//!                             [--filter SUBSTRING] [--out FILE]
+//!                             [--filter SUBSTRING] [--exclude SUBSTRING] [--out FILE]
 
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
@@ -282,6 +282,7 @@ struct Options {
     min_time: f64,
     repetitions: usize,
     filter: String,
+    exclude: Option<String>,
 }
 
 enum Figure {
@@ -335,6 +336,7 @@ fn main() {
         min_time: 0.5,
         repetitions: 5,
         filter: String::new(),
+        exclude: None,
     };
     let mut out: Option<PathBuf> = None;
     while let Some(arg) = args.next() {
@@ -352,6 +354,7 @@ fn main() {
                     .unwrap_or_else(|_| fail("bad --repetitions"))
             }
             "--filter" => options.filter = value(),
+            "--exclude" => options.exclude = Some(value()),
             "--out" => out = Some(PathBuf::from(value())),
             _ if fixtures.is_none() && !arg.starts_with("--") => {
                 fixtures = Some(PathBuf::from(arg))
@@ -363,10 +366,17 @@ fn main() {
         fixtures.unwrap_or_else(|| fail("usage: wasm-link-bench-rust FIXTURES [options]"));
     let f = Fixtures::load(&fixtures);
 
+    // Counters the provider still holds after the resource round trips.
+    let live_after = std::cell::Cell::new(None::<u32>);
     let mut results: Vec<(String, Figure)> = Vec::new();
     let mut run = |name: &str, case: &mut dyn FnMut(&Options) -> Figure| {
         let name = format!("rust/{name}");
-        if !name.contains(&options.filter) {
+        if !name.contains(&options.filter)
+            || options
+                .exclude
+                .as_ref()
+                .is_some_and(|e| name.contains(e.as_str()))
+        {
             return;
         }
         eprintln!("{name}");
@@ -485,6 +495,7 @@ fn main() {
         // provider's resource: its destructor does not run.
         if let Val::U32(live) = one_value(counters.dispatch("api", "live-counters", &[])) {
             eprintln!("  live counters in the provider after the round trips: {live}");
+            live_after.set(Some(live));
         }
         figure
     });
@@ -528,8 +539,14 @@ fn main() {
             .map(|v| format!("{v:.3}"))
             .collect::<Vec<_>>()
             .join(", ");
+        let live = match live_after.get() {
+            Some(live) if name.ends_with("/resource_round_trip") => {
+                format!(", \"live_counters_after\": {live}")
+            }
+            _ => String::new(),
+        };
         json += &format!(
-            "    {{\"name\": \"{name}\", \"{key}\": [{list}], \"median\": {:.3}}}{}\n",
+            "    {{\"name\": \"{name}\", \"{key}\": [{list}], \"median\": {:.3}{live}}}{}\n",
             median(values),
             if i + 1 < results.len() { "," } else { "" }
         );
