@@ -53,6 +53,7 @@ struct Fixtures {
     fan_out_consumer: Component,
     counter_provider: Component,
     counter_consumer: Component,
+    no_imports: Linker<Ctx>,
 }
 
 impl Fixtures {
@@ -72,13 +73,15 @@ impl Fixtures {
             fan_out_consumer: compile("fan_out_consumer.wat"),
             counter_provider: compile("counter_provider.wat"),
             counter_consumer: compile("counter_consumer.wat"),
+            no_imports: Linker::new(&engine),
             engine,
         }
     }
 
+    // Plugins without sockets all instantiate with one linker, as in an application.
     fn instantiate(&self, component: &Component) -> Instance {
         Plugin::new(component.clone(), ctx())
-            .instantiate(&self.engine, &Linker::new(&self.engine))
+            .instantiate(&self.engine, &self.no_imports)
             .unwrap_or_else(|e| fail(&format!("cannot instantiate: {e:#}")))
     }
 
