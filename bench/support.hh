@@ -44,9 +44,18 @@ template <typename T, typename E> T take(Result<T, E> result) {
   return result.ok();
 }
 
-// One engine for the process, configured as the runtime's users configure it.
+// One engine for the process, configured as the runtime's users configure it:
+// default_config(). With WASM_LINK_BENCH_CONCURRENCY=off, also without
+// Wasmtime's concurrency support (component-model async), whose bookkeeping
+// is about half of a host -> guest call (bench/run measures both).
 inline wasmtime::Engine &engine() {
-  static wasmtime::Engine engine(default_config());
+  static wasmtime::Engine engine([] {
+    wasmtime::Config config = default_config();
+    const char *concurrency = std::getenv("WASM_LINK_BENCH_CONCURRENCY");
+    if (concurrency != nullptr && std::string_view(concurrency) == "off")
+      config.concurrency_support(false);
+    return config;
+  }());
   return engine;
 }
 
