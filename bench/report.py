@@ -188,17 +188,20 @@ def main():
         w("¹ Not measured yet: resources do not cross plugins in this build of the runtime."
           " The case runs as soon as they do; what it reported: `%s`.\n"
           % errors[("ours", "resource_round_trip")].replace("`", "'"))
+    notes = []
     direct = get("floor", "resource_round_trip_direct")
     if direct is not None:
-        w("The floor's resource round trip above goes through a hand-made socket (the consumer"
-          " plugin calls host functions that call the provider). Made directly from the host on"
-          " the provider (make-counter, the method, drop) it takes %s." % time_text(direct))
+        notes.append("The floor's resource round trip above goes through a hand-made socket (the"
+                     " consumer plugin calls host functions that call the provider). Made directly"
+                     " from the host on the provider (make-counter, the method, drop) it takes"
+                     " %s." % time_text(direct))
     if "live_counters_after" in extras:
-        w(" After its round trips the crate `wasm-link` left %d counters alive in the provider:"
-          " it forgets the consumer's handle on drop but never drops the provider's resource,"
-          " so the destructor (part of the round trip for ours and the floor) never runs."
-          % extras["live_counters_after"])
-    w("")
+        notes.append("After its round trips the crate `wasm-link` left %d counters alive in the"
+                     " provider: it forgets the consumer's handle on drop but never drops the"
+                     " provider's resource, so the destructor (part of the round trip for ours"
+                     " and the floor) never runs." % extras["live_counters_after"])
+    if notes:
+        w(" ".join(notes) + "\n")
 
     quiet = {}
     if (results / "cpp-no-concurrency.json").exists():
