@@ -150,6 +150,8 @@ def main():
     rust_wasmtime = lock_version(rust_lock, "wasmtime")
     rust_crate = lock_version(rust_lock, "wasm-link")
     m = machine()
+    if (results / "commit").exists():  # the commit measured, which bench/run wrote
+        m["commit"] = (results / "commit").read_text().strip()
     get = lambda contender, case: figures.get((contender, case))
 
     out = []
