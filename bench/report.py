@@ -173,7 +173,8 @@ def main():
       " %s (Rust API) |" % (rust_crate, rust_wasmtime))
     w("")
     w("## Results\n")
-    w("| case | operation | ours | floor | wasm-link | ours/floor | ours/wasm-link |")
+    w("| case | operation | ours (Wasmtime %s) | floor (Wasmtime %s) | wasm-link %s (Wasmtime %s)"
+      " | ours/floor | ours/wasm-link |" % (ours_wasmtime, ours_wasmtime, rust_crate, rust_wasmtime))
     w("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     for key, case, operation in CASES:
         ours, floor, rust = get("ours", key), get("floor", key), get("rust", key)
