@@ -2,6 +2,8 @@
 // and chars.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -11,6 +13,13 @@ inline bool is_utf8(std::string_view s) noexcept {
   const auto *p = reinterpret_cast<const unsigned char *>(s.data());
   const auto *end = p + s.size();
   while (p < end) {
+    // Host dispatch checks every string argument: skip ASCII eight bytes at a
+    // time, which makes the check a small part of a call instead of half of it.
+    std::uint64_t word;
+    while (end - p >= 8 && (std::memcpy(&word, p, 8), (word & 0x8080808080808080u) == 0))
+      p += 8;
+    if (p == end)
+      break;
     unsigned char c = *p;
     if (c < 0x80) {
       ++p;

@@ -97,6 +97,15 @@ std::vector<RoundTrip> round_trips() {
       {"echo-char", Val::char_(0x1F600), "'😀'"},
       {"echo-string", Val::string("say \"hi\"\n\tüñí"), "\"say \\\"hi\\\"\\n\\tüñí\""},
       {"echo-string", Val::string(""), "\"\""},
+      // Long enough for the ASCII fast path of the UTF-8 check, with multibyte
+      // characters after and across its eight-byte steps.
+      {"echo-string",
+       Val::string("abcdefghijklmnop\xc3\xbc"
+                   "1234567\xe2\x82\xac"
+                   "xyz\xf0\x9f\x98\x80"),
+       "\"abcdefghijklmnop\xc3\xbc"
+       "1234567\xe2\x82\xac"
+       "xyz\xf0\x9f\x98\x80\""},
       {"echo-bytes", List({Val(std::uint8_t{0}), Val(std::uint8_t{1}), Val(std::uint8_t{255})}),
        "[0, 1, 255]"},
       {"echo-bytes", List(std::vector<Val>{}), "[]"},
@@ -189,6 +198,23 @@ std::vector<BadArguments> bad_arguments() {
       {"echo-u32", {Val(std::int32_t{1})}, u32 + ": argument 0 `v`: expected u32, found s32"},
       {"echo-string",
        {Val::string("\xff\xfe")},
+       "plugin `echo`, `test:values/echo`.`echo-string`: argument 0 `v`: string is not valid "
+       "UTF-8"},
+      {"echo-string", // a byte no UTF-8 sequence starts with, after eight ASCII bytes
+       {Val::string("abcdefgh\xff")},
+       "plugin `echo`, `test:values/echo`.`echo-string`: argument 0 `v`: string is not valid "
+       "UTF-8"},
+      {"echo-string", // a sequence cut short at the end
+       {Val::string("abcdefghijklmnop\xe2\x82")},
+       "plugin `echo`, `test:values/echo`.`echo-string`: argument 0 `v`: string is not valid "
+       "UTF-8"},
+      {"echo-string", // an overlong encoding
+       {Val::string("abcdefgh\xc0\xaf"
+                    "abcdefgh")},
+       "plugin `echo`, `test:values/echo`.`echo-string`: argument 0 `v`: string is not valid "
+       "UTF-8"},
+      {"echo-string", // a surrogate
+       {Val::string("abcdefgh12345678\xed\xa0\x80")},
        "plugin `echo`, `test:values/echo`.`echo-string`: argument 0 `v`: string is not valid "
        "UTF-8"},
       {"echo-char",
