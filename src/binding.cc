@@ -263,7 +263,7 @@ Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding,
           auto rep = side.rep(value.get_resource(), *resource, own);
           if (!rep)
             return DispatchError::invalid_resource_handle(what() + rep.err().detail());
-          auto entry = binding.handles.find(rep.ok());
+          auto entry = binding.handles.owner_of(rep.ok());
           if (!entry || entry->resource != *resource)
             return DispatchError::invalid_resource_handle(what() + "no live `" + r.interface +
                                                           "`.`" + r.name + "` handle of binding `" +
@@ -343,7 +343,7 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
 }
 
 void drop_wrapped(const BindingState &binding, std::uint32_t rep) {
-  auto entry = binding.handles.find(rep);
+  auto entry = binding.handles.owner_of(rep);
   if (!entry)
     return;
   const PlugState &owner = binding.plugs[entry->owner];
@@ -594,7 +594,7 @@ Binding::drop(const wasmtime::component::ResourceAny &handle) const {
     auto rep = state.host->rep(handle, r, true);
     if (!rep)
       return rep.err();
-    if (!state.handles.find(rep.ok()))
+    if (!state.handles.owner_of(rep.ok()))
       return DispatchError::invalid_resource_handle("the handle was already dropped");
     detail::drop_wrapped(state, rep.ok());
     return std::monostate();

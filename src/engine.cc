@@ -20,6 +20,12 @@ wasmtime::Config default_config() {
   wasmtime::Config config;
   config.wasm_component_model(true);
   config.wasm_component_model_map(true);
+  // Wasmtime's support for concurrent component execution costs every call a
+  // task made and retired (about half of a host call, a third of a socket call;
+  // docs/BENCHMARKS.md). The runtime calls plugins synchronously and refuses
+  // future and stream values at plugin boundaries, so it is off by default; an
+  // embedder that needs it turns it back on.
+  config.concurrency_support(false);
   return config;
 }
 

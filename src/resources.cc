@@ -283,6 +283,15 @@ Result<std::uint32_t, DispatchError> HandleTable::insert(WrappedHandle handle,
   return (slot.tag << index_bits) | (index + 1);
 }
 
+std::optional<HandleTable::Owner> HandleTable::owner_of(std::uint32_t rep) const {
+  std::lock_guard lock(mutex_);
+  auto index = index_of(rep);
+  if (!index)
+    return std::nullopt;
+  const WrappedHandle &handle = *slots_[*index].handle;
+  return Owner{handle.owner, handle.generation, handle.resource};
+}
+
 std::optional<WrappedHandle> HandleTable::find(std::uint32_t rep) const {
   std::lock_guard lock(mutex_);
   auto index = index_of(rep);

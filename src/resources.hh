@@ -78,6 +78,13 @@ public:
   static constexpr std::uint32_t max_slots = (1u << 20) - 1;
 
   Result<std::uint32_t, DispatchError> insert(WrappedHandle handle, std::uint32_t owner_cap);
+  // Whose handle `rep` is, without copying the guest handle.
+  struct Owner {
+    std::size_t owner;
+    std::uint64_t generation;
+    std::size_t resource;
+  };
+  std::optional<Owner> owner_of(std::uint32_t rep) const;
   // A copy of the entry (sharing the guest handle), or nothing.
   std::optional<WrappedHandle> find(std::uint32_t rep) const;
   std::optional<WrappedHandle> take(std::uint32_t rep);

@@ -12,6 +12,11 @@ namespace wasm_link {
 
 // A configuration with what plugins rely on turned on: the component model and
 // its `map` type. Start from it and add what you need (fuel, epochs, ...).
+//
+// Wasmtime's concurrency support is off: plugins are called synchronously, and
+// its per-call bookkeeping would be about half of a host call. To turn on
+// component-model async, call `concurrency_support(true)` too: Wasmtime's C API
+// aborts the process when an Engine is made with the one but not the other.
 wasmtime::Config default_config();
 
 // Compiles the component in `file`: a binary component (`.wasm`) or the text format

@@ -307,6 +307,7 @@ TEST_F(Resources, HandleFloodHitsOnlyTheFloodingPlugin) {
 
 TEST(UnsupportedTypes, FutureAndStreamAreRefusedBeforeThePluginRuns) {
   wasmtime::Config config = default_config();
+  config.concurrency_support(true); // which component-model async needs
   config.wasm_component_model_async(true);
   wasmtime::Engine engine(std::move(config));
   wasmtime::component::Linker linker(engine);
