@@ -45,15 +45,15 @@ template <typename T, typename E> T take(Result<T, E> result) {
 }
 
 // One engine for the process, configured as the runtime's users configure it:
-// default_config(). With WASM_LINK_BENCH_CONCURRENCY=off, also without
-// Wasmtime's concurrency support (component-model async), whose bookkeeping
-// is about half of a host -> guest call (bench/run measures both).
+// default_config(), which has Wasmtime's concurrency support off. With
+// WASM_LINK_BENCH_CONCURRENCY=on it is back on, as in Wasmtime's own default
+// (bench/run measures both).
 inline wasmtime::Engine &engine() {
   static wasmtime::Engine engine([] {
     wasmtime::Config config = default_config();
     const char *concurrency = std::getenv("WASM_LINK_BENCH_CONCURRENCY");
-    if (concurrency != nullptr && std::string_view(concurrency) == "off")
-      config.concurrency_support(false);
+    if (concurrency != nullptr && std::string_view(concurrency) == "on")
+      config.concurrency_support(true);
     return config;
   }());
   return engine;

@@ -83,7 +83,10 @@ std::optional<std::string> remap_problem(const BindingState &binding, const Plug
   return std::nullopt;
 }
 
+// `instance` is the type of the instance the plug exports the interface as
+// (looked up once per interface by the caller), if it exports one.
 Result<Export> resolve(const BindingState &binding, const PlugState &plug, const Remap *remap,
+                       const wasmtime::component::ComponentInstanceType *instance,
                        std::string_view interface, std::string_view function) {
   const auto [path, name] = exported_names(binding, remap, interface, function);
   const std::string renamed =
@@ -107,9 +110,8 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
                  where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
   // The component's own type, not the instance's: resource types in it are
   // the ones PlugState::names knows.
-  const auto &engine = plug.plugin->engine;
   auto declared =
-      component.type().export_get(engine, path)->component_instance().export_get(engine, name);
+      instance == nullptr ? std::nullopt : instance->export_get(plug.plugin->engine, name);
   if (!declared || !declared->is_component_func())
     return Error(Error::Kind::link,
                  where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
@@ -121,17 +123,27 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
              type,
              {},
              type.result().has_value(),
-             type.result() && holds_handles(*type.result()),
              false,
-             type.result() ? unsupported_part(*type.result()) : std::nullopt};
+             false,
+             std::nullopt};
   for (std::size_t i = 0; i < type.param_count(); ++i) {
     auto param = type.param_nth(i);
-    out.unwraps_arguments = out.unwraps_arguments || holds_handles(param->second);
-    if (!out.unsupported)
-      out.unsupported = unsupported_part(param->second);
     out.params.emplace_back(std::string(param->first), std::move(param->second));
   }
   return out;
+}
+
+// What calls of `target` need beyond the call: wrapping, unwrapping, refusal.
+// Equivalent exports of other plugins have the same answers.
+void classify(Export &target) {
+  const auto result = target.type.result();
+  target.wraps_result = result && holds_handles(*result);
+  target.unsupported = result ? unsupported_part(*result) : std::nullopt;
+  for (const auto &[_, type] : target.params) {
+    target.unwraps_arguments = target.unwraps_arguments || holds_handles(type);
+    if (!target.unsupported)
+      target.unsupported = unsupported_part(type);
+  }
 }
 
 } // namespace
@@ -398,16 +410,21 @@ std::optional<std::size_t> BindingState::resource_index(std::string_view interfa
 }
 
 // Which binding resource each resource type of the plug's component stands
-// for, read from the instances it exports for the binding's interfaces.
-// Resources the interfaces do not list yet are added to the binding. A type
+// for, read from the instances it exports for the binding's interfaces. The
+// first plug's every resource is read, and those the interfaces do not list yet
+// are added to the binding; later plugs are asked for the binding's resources
+// by name (a resource of theirs the binding lacks fails validation). A type
 // exported under two names (a `use` of another interface) is one resource to
 // consumers too, so the names share one host type.
-static Result<std::shared_ptr<const ResourceNames>>
+static std::shared_ptr<const ResourceNames>
 resource_names(BindingState &binding, const PlugState &plug,
+               const wasmtime::component::ComponentType &type,
                const std::map<std::string, Remap, std::less<>> &remaps) {
   auto names = std::make_shared<ResourceNames>();
   const auto &engine = plug.plugin->engine;
-  const auto type = plug.plugin->component.type();
+  const bool first = binding.plugs.empty();
+  if (!first && binding.resources.empty())
+    return names;
   for (auto &[interface, declared] : binding.interfaces) {
     auto remap = remaps.find(interface);
     const auto path =
@@ -417,6 +434,16 @@ resource_names(BindingState &binding, const PlugState &plug,
     if (!item || !item->is_component_instance())
       continue; // resolve() names what is missing
     const auto &instance = item->component_instance();
+    if (!first) {
+      for (std::size_t r = 0; r < binding.resources.size(); ++r) {
+        if (binding.resources[r].interface != interface)
+          continue;
+        auto entry = instance.export_get(engine, binding.resources[r].name);
+        if (entry && entry->is_resource())
+          names->add(entry->resource(), r);
+      }
+      continue;
+    }
     for (std::size_t i = 0; i < instance.export_count(engine); ++i) {
       auto [name, entry] = *instance.export_nth(engine, i);
       if (!entry.is_resource())
@@ -427,12 +454,12 @@ resource_names(BindingState &binding, const PlugState &plug,
         binding.resources.push_back({interface, std::string(name), fresh_host_type()});
         index = binding.resources.size() - 1;
       }
-      if (auto same = names->find(entry.resource()); same && binding.plugs.empty())
+      if (auto same = names->find(entry.resource()))
         binding.resources[*index].host_type = binding.resources[*same].host_type;
       names->add(entry.resource(), *index);
     }
   }
-  return std::shared_ptr<const ResourceNames>(std::move(names));
+  return names;
 }
 
 std::shared_ptr<const BindingState> share(const Binding &binding) {
@@ -510,6 +537,10 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
     for (const auto &resource : interface.resources())
       state->resources.push_back({name, resource, detail::fresh_host_type()});
   state->type_names.resize(state->types.size());
+  state->type_handles.resize(state->types.size());
+  for (std::size_t i = 0; i < state->types.size(); ++i)
+    if (state->types[i])
+      state->type_handles[i] = detail::handle_positions(*state->types[i]);
 
   for (const Plug &placed : plugins) {
     if (auto problem = detail::remap_problem(*state, placed))
@@ -517,16 +548,19 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
                    "plugin `" + placed.id + "` in binding `" + state->package + "` " + *problem);
     detail::PlugState plug{
         placed.id, state->plugs.size(), detail::PluginState::share(placed.plugin), {}, {}};
-    auto names = detail::resource_names(*state, plug, placed.remaps);
-    if (!names)
-      return names.err();
-    plug.names = names.ok();
+    const auto component_type = plug.plugin->component.type();
+    plug.names = detail::resource_names(*state, plug, component_type, placed.remaps);
     plug.exports.reserve(count);
     for (const auto &[name, functions] : state->slots) {
       auto remap = placed.remaps.find(name);
       const Remap *interface_remap = remap == placed.remaps.end() ? nullptr : &remap->second;
+      const auto instance_item = component_type.export_get(
+          plug.plugin->engine, detail::exported_names(*state, interface_remap, name, "").first);
+      const auto *instance = instance_item && instance_item->is_component_instance()
+                                 ? &instance_item->component_instance()
+                                 : nullptr;
       for (const auto &[function, _] : functions) {
-        auto resolved = detail::resolve(*state, plug, interface_remap, name, function);
+        auto resolved = detail::resolve(*state, plug, interface_remap, instance, name, function);
         if (!resolved)
           return resolved.err();
         const std::size_t index = plug.exports.size();
@@ -536,14 +570,24 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
           expected = found;
           state->type_origins[index] = "as plugin `" + plug.id + "` exports it";
           state->type_names[index] = plug.names;
-        } else if (!detail::equivalent(*expected, state->type_names[index].get(), found,
-                                       plug.names.get())) {
+          state->type_handles[index] = detail::handle_positions(found);
+        } else if (!detail::equivalent(*expected, state->type_names[index].get(),
+                                       state->type_handles[index], found, plug.names.get())) {
           return Error(Error::Kind::link,
                        "plugin `" + plug.id + "` in binding `" + state->package + "`: `" +
                            state->path(name) + "`.`" + function + "` is " + type_name(found) +
                            ", expected " + type_name(*expected) + " " + state->type_origins[index]);
         }
-        plug.exports.push_back(resolved.ok());
+        detail::Export &placed_export = resolved.ok_ref();
+        if (state->plugs.empty()) {
+          detail::classify(placed_export);
+        } else {
+          const detail::Export &reference = state->plugs.front().exports[index];
+          placed_export.wraps_result = reference.wraps_result;
+          placed_export.unwraps_arguments = reference.unwraps_arguments;
+          placed_export.unsupported = reference.unsupported;
+        }
+        plug.exports.push_back(std::move(placed_export));
       }
     }
     state->plugs.push_back(std::move(plug));

@@ -55,6 +55,7 @@ struct BindingState {
   std::vector<std::optional<wasmtime::component::FuncType>> types;
   std::vector<std::string> type_origins;
   std::vector<std::shared_ptr<const ResourceNames>> type_names; // null: written by hand
+  std::vector<std::vector<bool>> type_handles;                  // handle_positions(types[i])
 
   // The resource types of the interfaces, and the handles wrapped for
   // consumers and for the host.

@@ -81,9 +81,9 @@ Result<Interface> Interface::from_component(const wasmtime::Engine &engine,
     } else if (export_item.is_component_func()) {
       const auto &type = export_item.component_func();
       auto result = type.result();
-      ReturnKind returns = !result                   ? ReturnKind::none
+      ReturnKind returns = !result                          ? ReturnKind::none
                            : detail::holds_handles(*result) ? ReturnKind::value_with_resources
-                                                     : ReturnKind::value;
+                                                            : ReturnKind::value;
       auto [kind, resource] = classify_function_name(name);
       out.functions_.insert_or_assign(std::string(name),
                                       Function{kind, returns, std::move(resource), type});

@@ -47,8 +47,13 @@ private:
 // interface written by hand), own and borrow match any resource.
 bool equivalent(const ValType &a, const ResourceNames *a_names, const ValType &b,
                 const ResourceNames *b_names);
+// Which parts of a function type can hold handles: each parameter, then the
+// result.
+std::vector<bool> handle_positions(const wasmtime::component::FuncType &type);
+// Function types equivalent as above; `a_handles` is handle_positions(a).
 bool equivalent(const wasmtime::component::FuncType &a, const ResourceNames *a_names,
-                const wasmtime::component::FuncType &b, const ResourceNames *b_names);
+                const std::vector<bool> &a_handles, const wasmtime::component::FuncType &b,
+                const ResourceNames *b_names);
 // Whether a value of `type` can hold a resource handle.
 bool holds_handles(const ValType &type);
 // The WIT name of a future, stream or error-context type inside `type`.

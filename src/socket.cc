@@ -151,18 +151,24 @@ Result<Shape, std::string> read_shape(Cardinality cardinality, FunctionKind kind
 std::optional<std::string> signature_mismatch(const wasmtime::component::FuncType &import,
                                               const ResourceNames &import_names, const Shape &shape,
                                               const wasmtime::component::FuncType &binding,
-                                              const ResourceNames *binding_names) {
+                                              const ResourceNames *binding_names,
+                                              const std::vector<bool> &binding_handles) {
+  // Where the binding's type holds no handles, Wasmtime's own comparison does
+  // (see equivalent() on why it must not see resource types of two components).
+  auto same = [&](const ValType &import_type, const ValType &binding_type, bool handles) {
+    return handles ? equivalent(import_type, &import_names, binding_type, binding_names)
+                   : import_type == binding_type;
+  };
   bool same_params = import.param_count() == binding.param_count();
   for (std::size_t i = 0; same_params && i < import.param_count(); ++i)
-    same_params = equivalent(import.param_nth(i)->second, &import_names,
-                             binding.param_nth(i)->second, binding_names);
+    same_params =
+        same(import.param_nth(i)->second, binding.param_nth(i)->second, binding_handles[i]);
   if (!same_params)
     return "takes other parameters: the import is " + type_name(import) +
            ", but the binding's function is " + type_name(binding);
   const auto result = binding.result();
-  const bool same_result =
-      shape.ok_type.has_value() == result.has_value() &&
-      (!result || equivalent(*shape.ok_type, &import_names, *result, binding_names));
+  const bool same_result = shape.ok_type.has_value() == result.has_value() &&
+                           (!result || same(*shape.ok_type, *result, binding_handles.back()));
   if (!same_result) {
     auto name = [](const std::optional<ValType> &t) { return t ? type_name(*t) : "nothing"; };
     return "expects a result of " + name(shape.ok_type) + ", but the binding's function is " +
@@ -429,7 +435,8 @@ Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
         const auto &expected = binding->types[slot->second];
         if (expected) {
           if (auto why = signature_mismatch(item.component_func(), names, shape.ok_ref(), *expected,
-                                            binding->type_names[slot->second].get()))
+                                            binding->type_names[slot->second].get(),
+                                            binding->type_handles[slot->second]))
             return Error(Error::Kind::link, where() + ": `" + std::string(name) + "` " + *why +
                                                 " (" + binding->type_origins[slot->second] + ")");
         }

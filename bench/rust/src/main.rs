@@ -61,10 +61,11 @@ impl Fixtures {
         let mut config = wasmtime::Config::new();
         config.wasm_component_model(true);
         config.wasm_component_model_map(true);
-        // As in the C++ suite (bench/support.hh).
-        if std::env::var("WASM_LINK_BENCH_CONCURRENCY").is_ok_and(|v| v == "off") {
-            config.concurrency_support(false);
-        }
+        // As in the C++ suite (bench/support.hh): concurrency support off
+        // unless WASM_LINK_BENCH_CONCURRENCY=on (Wasmtime's own default).
+        config.concurrency_support(
+            std::env::var("WASM_LINK_BENCH_CONCURRENCY").is_ok_and(|v| v == "on"),
+        );
         let engine = Engine::new(&config).expect("engine");
         let compile = |name: &str| {
             let path = folder.join(name);
