@@ -114,19 +114,24 @@ template <typename Relay> void define_relay(Linker &linker, Relay relay) {
   take(api.add_func("get-u32", std::move(relay)));
 }
 
-void socket_loop(benchmark::State &state, Instance &consumer, const std::string &fixture,
-                 const std::string &package, std::string_view function, std::uint32_t calls,
-                 const std::string &wanted) {
-  const Func run = consumer.func(fixture, package + "/run", function);
-  const Val n(calls);
-  expect(state, std::string(function), to_string(call(consumer.store, run, {&n, 1})), wanted);
-  auto context = consumer.store.context();
+// Calls `run(n)` in `store` for the length of the benchmark.
+void time_runs(benchmark::State &state, wasmtime::Store &store, const Func &run, const Val &n) {
+  auto context = store.context();
   for (auto _ : state) {
     Val result(false);
     auto called = run.call(context, Span<const Val>(&n, 1), Span<Val>(&result, 1));
     benchmark::DoNotOptimize(called);
     benchmark::DoNotOptimize(result);
   }
+}
+
+void socket_loop(benchmark::State &state, Instance &consumer, const std::string &fixture,
+                 const std::string &package, std::string_view function, std::uint32_t calls,
+                 const std::string &wanted) {
+  const Func run = consumer.func(fixture, package + "/run", function);
+  const Val n(calls);
+  expect(state, std::string(function), to_string(call(consumer.store, run, {&n, 1})), wanted);
+  time_runs(state, consumer.store, run, n);
   state.SetItemsProcessed(state.iterations() * calls);
 }
 
@@ -268,13 +273,7 @@ void resource_round_trip_relay(benchmark::State &state) {
   const std::string got = to_string(call(consumer.store, run, {&n, 1}));
   if (got == "4294967295" || got == "4294967294")
     expect(state, "round-trip", got, "a sum of counter values");
-  auto context = consumer.store.context();
-  for (auto _ : state) {
-    Val result(false);
-    auto called = run.call(context, Span<const Val>(&n, 1), Span<Val>(&result, 1));
-    benchmark::DoNotOptimize(called);
-    benchmark::DoNotOptimize(result);
-  }
+  time_runs(state, consumer.store, run, n);
   state.SetItemsProcessed(state.iterations() * round_trips);
   expect(state, "live counters", to_string(call(counters.store, counters.live, {})), "0");
 }
