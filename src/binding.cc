@@ -125,7 +125,8 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
              type.result().has_value(),
              false,
              false,
-             std::nullopt};
+             std::nullopt,
+             nullptr};
   for (std::size_t i = 0; i < type.param_count(); ++i) {
     auto param = type.param_nth(i);
     out.params.emplace_back(std::string(param->first), std::move(param->second));
@@ -136,6 +137,10 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
 // What calls of `target` need beyond the call: wrapping, unwrapping, refusal.
 // Equivalent exports of other plugins have the same answers.
 void classify(Export &target) {
+  auto checks = std::make_shared<std::vector<TypeCheck>>();
+  for (const auto &[_, type] : target.params)
+    checks->emplace_back(type);
+  target.checks = std::move(checks);
   const auto result = target.type.result();
   target.wraps_result = result && holds_handles(*result);
   target.unsupported = result ? unsupported_part(*result) : std::nullopt;
@@ -240,7 +245,7 @@ check_arguments(const BindingState &binding, const PlugState &plug, std::string_
                                                 " arguments, " + std::to_string(args.size()) +
                                                 " given");
   for (std::size_t i = 0; arguments == Arguments::checked && i < args.size(); ++i) {
-    if (auto why = type_mismatch(args[i], target.params[i].second))
+    if (auto why = (*target.checks)[i].mismatch(args[i]))
       return DispatchError::invalid_argument_list(where_of(binding, plug, interface, function) +
                                                   ": argument " + std::to_string(i) + " `" +
                                                   target.params[i].first + "`: " + *why);
@@ -586,6 +591,7 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
           placed_export.wraps_result = reference.wraps_result;
           placed_export.unwraps_arguments = reference.unwraps_arguments;
           placed_export.unsupported = reference.unsupported;
+          placed_export.checks = reference.checks;
         }
         plug.exports.push_back(std::move(placed_export));
       }
@@ -679,7 +685,7 @@ Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interf
   // Handles among the arguments: the call goes to the plugin that owns them.
   const bool method = reference.metadata->kind == FunctionKind::method;
   for (std::size_t i = 0; i < args.size() && i < reference.params.size(); ++i)
-    if (auto why = type_mismatch(args[i], reference.params[i].second))
+    if (auto why = (*reference.checks)[i].mismatch(args[i]))
       return DispatchError::invalid_argument_list(
           "`" + state.path(interface) + "`.`" + std::string(function) + "`: argument " +
           std::to_string(i) + " `" + reference.params[i].first + "`: " + *why);

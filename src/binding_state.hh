@@ -5,6 +5,7 @@
 
 #include "plugin_state.hh"
 #include "resources.hh"
+#include "type_check.hh"
 
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct Export {
   bool unwraps_arguments; // some parameter can hold handles
   // A future, stream or error-context type in the signature: such calls are refused.
   std::optional<std::string> unsupported;
+  // The parameters' types read once, for checking host arguments; shared by
+  // the plugins of a binding, whose exports are equivalent.
+  std::shared_ptr<const std::vector<TypeCheck>> checks;
 };
 
 struct PlugState {

@@ -5,31 +5,28 @@
 
 #include <algorithm>
 #include <any>
+#include <thread>
 #include <wasm_link/binding.hh>
 #include <wasmtime.hh>
 #include <wasmtime/component.hh>
 
 namespace wasm_link {
 namespace detail {
-namespace {
-
-// The plugins this thread is running, innermost last.
-thread_local std::vector<const PluginState *> running;
-
-} // namespace
-
 Result<CallLock, DispatchError> CallLock::acquire(PluginState &plugin) {
-  if (std::find(running.begin(), running.end(), &plugin) != running.end())
+  // Only this thread ever stores its own id, so reading it back means this
+  // thread holds the lock already.
+  const auto self = std::this_thread::get_id();
+  if (plugin.running_on.load(std::memory_order_relaxed) == self)
     return DispatchError::lock_rejected("the plugin is already running a call on this thread");
   plugin.mutex.lock();
-  running.push_back(&plugin);
+  plugin.running_on.store(self, std::memory_order_relaxed);
   return CallLock(plugin);
 }
 
 CallLock::~CallLock() {
   if (plugin_ == nullptr)
     return;
-  running.erase(std::find(running.begin(), running.end(), plugin_));
+  plugin_->running_on.store(std::thread::id(), std::memory_order_relaxed);
   plugin_->mutex.unlock();
 }
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <wasm_link/dispatch_error.hh>
 #include <wasm_link/plugin.hh>
 #include <wasmtime.hh>
@@ -41,6 +42,8 @@ struct PluginState {
   std::uint64_t generation = 0;
   // Held while the store is in use: a store runs one call at a time.
   std::mutex mutex;
+  // The thread holding `mutex`, if any (see CallLock).
+  std::atomic<std::thread::id> running_on{};
   // Guest handles whose drop was asked for while this thread was inside a call
   // into the plugin; dropped when its lock is next taken.
   std::mutex pending_mutex;

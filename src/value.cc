@@ -1,5 +1,6 @@
 #include <wasm_link/value.hh>
 
+#include "type_check.hh"
 #include "unicode.hh"
 
 #include <algorithm>
@@ -67,10 +68,6 @@ std::string_view kind_of(const Val &value) noexcept {
   return "unknown value";
 }
 
-std::string expected(const ValType &type, const Val &value) {
-  return "expected " + type_name(type) + ", found " + std::string(kind_of(value));
-}
-
 // Prefixes where inside the value a mismatch was found.
 std::optional<std::string> at(std::string where, std::optional<std::string> why) {
   if (why)
@@ -81,70 +78,6 @@ std::optional<std::string> at(std::string where, std::optional<std::string> why)
 std::optional<std::string> check_name(std::string_view what, std::string_view name) {
   if (!is_utf8(name))
     return std::string(what) + " name is not valid UTF-8";
-  return std::nullopt;
-}
-
-std::optional<std::string> check_record(const Val &value, const ValType &type) {
-  const auto &record_type = type.record();
-  const auto &record = value.get_record();
-  if (record.size() != record_type.field_count())
-    return type_name(type) + " has " + std::to_string(record_type.field_count()) +
-           " fields, found " + std::to_string(record.size());
-  std::size_t i = 0;
-  for (const auto &field : record) {
-    auto expected_field = record_type.field_nth(i++);
-    if (auto bad = check_name("field", field.name()))
-      return bad;
-    if (field.name() != expected_field->first)
-      return "expected field `" + std::string(expected_field->first) + "`, found `" +
-             std::string(field.name()) + "`";
-    if (auto why = type_mismatch(field.value(), expected_field->second))
-      return at("field `" + std::string(field.name()) + "`", why);
-  }
-  return std::nullopt;
-}
-
-std::optional<std::string> check_variant(const Val &value, const ValType &type) {
-  const auto &variant_type = type.variant();
-  const auto &variant = value.get_variant();
-  if (auto bad = check_name("case", variant.discriminant()))
-    return bad;
-  for (std::size_t i = 0; i < variant_type.case_count(); ++i) {
-    auto c = variant_type.case_nth(i);
-    if (c->first != variant.discriminant())
-      continue;
-    std::string where = "case `" + std::string(c->first) + "`";
-    if (c->second.has_value() != (variant.value() != nullptr))
-      return where + (c->second ? " needs a payload" : " takes no payload");
-    return c->second ? at(where, type_mismatch(*variant.value(), *c->second)) : std::nullopt;
-  }
-  return "no case `" + std::string(variant.discriminant()) + "` in " + type_name(type);
-}
-
-std::optional<std::string> check_result(const Val &value, const ValType &type) {
-  const auto &result = value.get_result();
-  auto payload_type = result.is_ok() ? type.result().ok() : type.result().err();
-  std::string where = result.is_ok() ? "ok" : "err";
-  if (payload_type.has_value() != (result.payload() != nullptr))
-    return where + (payload_type ? " needs a payload" : " takes no payload");
-  return payload_type ? at(where, type_mismatch(*result.payload(), *payload_type)) : std::nullopt;
-}
-
-std::optional<std::string> check_flags(const Val &value, const ValType &type) {
-  const auto &flags_type = type.flags();
-  std::vector<std::string_view> seen;
-  for (const auto &flag : value.get_flags()) {
-    if (auto bad = check_name("flag", flag.name()))
-      return bad;
-    bool known = false;
-    for (std::size_t i = 0; i < flags_type.names_count() && !known; ++i)
-      known = flags_type.names_nth(i) == flag.name();
-    if (!known)
-      return "no flag `" + std::string(flag.name()) + "` in " + type_name(type);
-    if (std::find(seen.begin(), seen.end(), flag.name()) != seen.end())
-      return "flag `" + std::string(flag.name()) + "` given twice";
-    seen.push_back(flag.name());
-  }
   return std::nullopt;
 }
 
@@ -248,13 +181,78 @@ std::string type_name(const ValType &type) {
 }
 
 std::optional<std::string> type_mismatch(const Val &value, const ValType &type) {
+  return detail::TypeCheck(type).mismatch(value);
+}
+
+namespace detail {
+
+TypeCheck::TypeCheck(const ValType &type) : type_(type), kind_(type.kind()) {
+  auto add = [&](const std::optional<ValType> &part) {
+    parts_.push_back(part ? std::optional<TypeCheck>(TypeCheck(*part)) : std::nullopt);
+  };
+  switch (kind_) {
+  case WASMTIME_COMPONENT_VALTYPE_LIST:
+    add(type.list().element());
+    break;
+  case WASMTIME_COMPONENT_VALTYPE_RECORD:
+    for (std::size_t i = 0; i < type.record().field_count(); ++i) {
+      auto field = type.record().field_nth(i);
+      names_.emplace_back(field->first);
+      add(field->second);
+    }
+    break;
+  case WASMTIME_COMPONENT_VALTYPE_TUPLE:
+    for (std::size_t i = 0; i < type.tuple().types_count(); ++i)
+      add(type.tuple().types_nth(i));
+    break;
+  case WASMTIME_COMPONENT_VALTYPE_VARIANT:
+    for (std::size_t i = 0; i < type.variant().case_count(); ++i) {
+      auto c = type.variant().case_nth(i);
+      names_.emplace_back(c->first);
+      add(c->second);
+    }
+    break;
+  case WASMTIME_COMPONENT_VALTYPE_ENUM:
+    for (std::size_t i = 0; i < type.enum_().names_count(); ++i)
+      names_.emplace_back(*type.enum_().names_nth(i));
+    break;
+  case WASMTIME_COMPONENT_VALTYPE_FLAGS:
+    for (std::size_t i = 0; i < type.flags().names_count(); ++i)
+      names_.emplace_back(*type.flags().names_nth(i));
+    break;
+  case WASMTIME_COMPONENT_VALTYPE_OPTION:
+    add(type.option().ty());
+    break;
+  case WASMTIME_COMPONENT_VALTYPE_RESULT:
+    add(type.result().ok());
+    add(type.result().err());
+    break;
+  case WASMTIME_COMPONENT_VALTYPE_MAP:
+    add(type.map().key());
+    add(type.map().value());
+    break;
+  default:
+    break;
+  }
+}
+
+std::optional<std::string> TypeCheck::mismatch(const Val &value) const {
+  auto expected = [&] {
+    return "expected " + type_name(type_) + ", found " + std::string(kind_of(value));
+  };
   // The C API numbers value kinds and type kinds differently.
   auto scalar = [&](wasmtime_component_valkind_t kind) -> std::optional<std::string> {
     if (value.capi()->kind != kind)
-      return expected(type, value);
+      return expected();
     return std::nullopt;
   };
-  switch (type.kind()) {
+  auto payload = [&](std::string where, const std::optional<TypeCheck> &check,
+                     const Val *inner) -> std::optional<std::string> {
+    if (check.has_value() != (inner != nullptr))
+      return where + (check ? " needs a payload" : " takes no payload");
+    return check ? at(std::move(where), check->mismatch(*inner)) : std::nullopt;
+  };
+  switch (kind_) {
   case WASMTIME_COMPONENT_VALTYPE_BOOL:
     return scalar(WASMTIME_COMPONENT_BOOL);
   case WASMTIME_COMPONENT_VALTYPE_S8:
@@ -279,91 +277,121 @@ std::optional<std::string> type_mismatch(const Val &value, const ValType &type) 
     return scalar(WASMTIME_COMPONENT_F64);
   case WASMTIME_COMPONENT_VALTYPE_CHAR:
     if (!is_char(value))
-      return expected(type, value);
+      return expected();
     if (!is_scalar(get_char(value)))
       return "char " + std::to_string(static_cast<std::uint32_t>(get_char(value))) +
              " is not a Unicode scalar value";
     return std::nullopt;
   case WASMTIME_COMPONENT_VALTYPE_STRING:
     if (!value.is_string())
-      return expected(type, value);
+      return expected();
     if (!is_utf8(value.get_string()))
       return "string is not valid UTF-8";
     return std::nullopt;
   case WASMTIME_COMPONENT_VALTYPE_LIST: {
     if (!value.is_list())
-      return expected(type, value);
-    const ValType element = type.list().element();
+      return expected();
     std::size_t i = 0;
     for (const Val &item : value.get_list()) {
-      if (auto why = type_mismatch(item, element))
+      if (auto why = parts_[0]->mismatch(item))
         return at("element " + std::to_string(i), why);
       ++i;
     }
     return std::nullopt;
   }
-  case WASMTIME_COMPONENT_VALTYPE_RECORD:
+  case WASMTIME_COMPONENT_VALTYPE_RECORD: {
     if (!value.is_record())
-      return expected(type, value);
-    return check_record(value, type);
+      return expected();
+    const auto &record = value.get_record();
+    if (record.size() != names_.size())
+      return type_name(type_) + " has " + std::to_string(names_.size()) + " fields, found " +
+             std::to_string(record.size());
+    std::size_t i = 0;
+    for (const auto &field : record) {
+      if (auto bad = check_name("field", field.name()))
+        return bad;
+      if (field.name() != names_[i])
+        return "expected field `" + names_[i] + "`, found `" + std::string(field.name()) + "`";
+      if (auto why = parts_[i]->mismatch(field.value()))
+        return at("field `" + names_[i] + "`", why);
+      ++i;
+    }
+    return std::nullopt;
+  }
   case WASMTIME_COMPONENT_VALTYPE_TUPLE: {
     if (!value.is_tuple())
-      return expected(type, value);
-    const auto &tuple_type = type.tuple();
-    if (value.get_tuple().size() != tuple_type.types_count())
-      return type_name(type) + " has " + std::to_string(tuple_type.types_count()) +
-             " elements, found " + std::to_string(value.get_tuple().size());
+      return expected();
+    if (value.get_tuple().size() != parts_.size())
+      return type_name(type_) + " has " + std::to_string(parts_.size()) + " elements, found " +
+             std::to_string(value.get_tuple().size());
     std::size_t i = 0;
     for (const Val &item : value.get_tuple()) {
-      if (auto why = type_mismatch(item, *tuple_type.types_nth(i)))
+      if (auto why = parts_[i]->mismatch(item))
         return at("element " + std::to_string(i), why);
       ++i;
     }
     return std::nullopt;
   }
-  case WASMTIME_COMPONENT_VALTYPE_VARIANT:
+  case WASMTIME_COMPONENT_VALTYPE_VARIANT: {
     if (!value.is_variant())
-      return expected(type, value);
-    return check_variant(value, type);
-  case WASMTIME_COMPONENT_VALTYPE_ENUM: {
+      return expected();
+    const auto &variant = value.get_variant();
+    if (auto bad = check_name("case", variant.discriminant()))
+      return bad;
+    for (std::size_t i = 0; i < names_.size(); ++i)
+      if (names_[i] == variant.discriminant())
+        return payload("case `" + names_[i] + "`", parts_[i], variant.value());
+    return "no case `" + std::string(variant.discriminant()) + "` in " + type_name(type_);
+  }
+  case WASMTIME_COMPONENT_VALTYPE_ENUM:
     if (!value.is_enum())
-      return expected(type, value);
+      return expected();
     if (auto bad = check_name("enum case", value.get_enum()))
       return bad;
-    for (std::size_t i = 0; i < type.enum_().names_count(); ++i)
-      if (type.enum_().names_nth(i) == value.get_enum())
-        return std::nullopt;
-    return "no case `" + std::string(value.get_enum()) + "` in " + type_name(type);
-  }
+    if (std::find(names_.begin(), names_.end(), value.get_enum()) != names_.end())
+      return std::nullopt;
+    return "no case `" + std::string(value.get_enum()) + "` in " + type_name(type_);
   case WASMTIME_COMPONENT_VALTYPE_OPTION:
     if (!value.is_option())
-      return expected(type, value);
+      return expected();
     if (value.get_option().value() == nullptr)
       return std::nullopt;
-    return at("some", type_mismatch(*value.get_option().value(), type.option().ty()));
-  case WASMTIME_COMPONENT_VALTYPE_RESULT:
+    return at("some", parts_[0]->mismatch(*value.get_option().value()));
+  case WASMTIME_COMPONENT_VALTYPE_RESULT: {
     if (!value.is_result())
-      return expected(type, value);
-    return check_result(value, type);
-  case WASMTIME_COMPONENT_VALTYPE_FLAGS:
+      return expected();
+    const auto &result = value.get_result();
+    return result.is_ok() ? payload("ok", parts_[0], result.payload())
+                          : payload("err", parts_[1], result.payload());
+  }
+  case WASMTIME_COMPONENT_VALTYPE_FLAGS: {
     if (!value.is_flags())
-      return expected(type, value);
-    return check_flags(value, type);
+      return expected();
+    std::vector<std::string_view> seen;
+    for (const auto &flag : value.get_flags()) {
+      if (auto bad = check_name("flag", flag.name()))
+        return bad;
+      if (std::find(names_.begin(), names_.end(), flag.name()) == names_.end())
+        return "no flag `" + std::string(flag.name()) + "` in " + type_name(type_);
+      if (std::find(seen.begin(), seen.end(), flag.name()) != seen.end())
+        return "flag `" + std::string(flag.name()) + "` given twice";
+      seen.push_back(flag.name());
+    }
+    return std::nullopt;
+  }
   case WASMTIME_COMPONENT_VALTYPE_OWN:
   case WASMTIME_COMPONENT_VALTYPE_BORROW:
     if (!value.is_resource())
-      return expected(type, value);
+      return expected();
     return std::nullopt;
   case WASMTIME_COMPONENT_VALTYPE_MAP: {
     if (!value.is_map())
-      return expected(type, value);
-    const ValType key = type.map().key();
-    const ValType mapped = type.map().value();
+      return expected();
     std::size_t i = 0;
     for (const auto &entry : value.get_map()) {
-      if (auto why = type_mismatch(entry.key(), key))
+      if (auto why = parts_[0]->mismatch(entry.key()))
         return at("key of entry " + std::to_string(i), why);
-      if (auto why = type_mismatch(entry.value(), mapped))
+      if (auto why = parts_[1]->mismatch(entry.value()))
         return at("value of entry " + std::to_string(i), why);
       ++i;
     }
@@ -372,9 +400,10 @@ std::optional<std::string> type_mismatch(const Val &value, const ValType &type) 
   case WASMTIME_COMPONENT_VALTYPE_FUTURE:
   case WASMTIME_COMPONENT_VALTYPE_STREAM:
   case WASMTIME_COMPONENT_VALTYPE_ERROR_CONTEXT:
-    return type_name(type) + " values cannot be passed";
+    return type_name(type_) + " values cannot be passed";
   }
   return "unknown type";
 }
 
+} // namespace detail
 } // namespace wasm_link
