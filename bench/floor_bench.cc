@@ -153,6 +153,21 @@ void socket_u32_relay(benchmark::State &state) {
               std::to_string(42 * socket_calls));
 }
 
+// A relay that calls every provider and answers with the map an `any`
+// socket's consumer expects.
+auto fan_out_to(std::deque<Provider> &providers, const std::vector<std::string> &ids) {
+  return [&providers, &ids](Store::Context, const FuncType &, Span<Val> args,
+                            Span<Val> results) -> wasmtime::Result<std::monostate> {
+    std::vector<std::pair<Val, Val>> entries;
+    entries.reserve(providers.size());
+    for (std::size_t i = 0; i < providers.size(); ++i)
+      entries.emplace_back(Val::string(ids[i]),
+                           relayed(providers[i].store, providers[i].call, args));
+    results[0] = wasmtime::component::Map(std::move(entries));
+    return std::monostate();
+  };
+}
+
 void fan_out_relay(benchmark::State &state) {
   const auto plugins = static_cast<std::size_t>(state.range(0));
   std::deque<Provider> providers(plugins);
@@ -160,17 +175,7 @@ void fan_out_relay(benchmark::State &state) {
   for (std::size_t i = 0; i < plugins; ++i)
     ids.push_back(plugins == 1 ? "provider" : plugin_id(i));
   Linker linker(engine());
-  define_relay(linker,
-               [&providers, &ids](Store::Context, const FuncType &, Span<Val> args,
-                                  Span<Val> results) -> wasmtime::Result<std::monostate> {
-                 std::vector<std::pair<Val, Val>> entries;
-                 entries.reserve(providers.size());
-                 for (std::size_t i = 0; i < providers.size(); ++i)
-                   entries.emplace_back(Val::string(ids[i]),
-                                        relayed(providers[i].store, providers[i].call, args));
-                 results[0] = wasmtime::component::Map(std::move(entries));
-                 return std::monostate();
-               });
+  define_relay(linker, fan_out_to(providers, ids));
   Instance consumer("fan_out_consumer.wat", linker);
   const std::uint32_t calls = fan_outs(plugins);
   socket_loop(state, consumer, "fan_out_consumer.wat", "bench:consumer", "fan-out", calls,
@@ -288,16 +293,7 @@ void graph_build(benchmark::State &state) {
   for (auto _ : state) {
     std::deque<Provider> providers(plugins - 1);
     Linker linker(engine());
-    define_relay(linker,
-                 [&providers, &ids](Store::Context, const FuncType &, Span<Val> args,
-                                    Span<Val> results) -> wasmtime::Result<std::monostate> {
-                   std::vector<std::pair<Val, Val>> entries;
-                   for (std::size_t i = 0; i < providers.size(); ++i)
-                     entries.emplace_back(Val::string(ids[i]),
-                                          relayed(providers[i].store, providers[i].call, args));
-                   results[0] = wasmtime::component::Map(std::move(entries));
-                   return std::monostate();
-                 });
+    define_relay(linker, fan_out_to(providers, ids));
     Instance consumer("fan_out_consumer.wat", linker);
     Func run = consumer.func("fan_out_consumer.wat", "bench:consumer/run", "fan-out");
     benchmark::DoNotOptimize(run);

@@ -703,8 +703,9 @@ Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interf
                                         state.plugs[*owner].id + "`"))});
       continue;
     }
+    // The arguments were checked above (call() still checks their count).
     results.push_back({plug.id, detail::call(state, plug, interface, function, plug.exports[slot],
-                                             handles.ok_ref().args, detail::Arguments::checked,
+                                             handles.ok_ref().args, detail::Arguments::unchecked,
                                              side, &handles.ok_ref())});
   }
   return DispatchResults(std::move(results));
