@@ -6,7 +6,8 @@
 # cmake/wasmtime-c-api. The cargo build is cached outside the source tree, under
 # WASM_LINK_CACHE_DIR, in a folder keyed by the crate's manifest, lock file and
 # source, so the pinned version and its features decide the key and a fresh clone
-# on the same machine reuses it.
+# on the same machine reuses it. Cargo's own build folder is shared by all keys,
+# so a change of features or of the shim rebuilds only what changed.
 
 set(WASMTIME_C_API_DIR "" CACHE PATH
     "Prebuilt Wasmtime C API (a folder with include/ and lib/); empty: build it with cargo")
@@ -38,19 +39,22 @@ function(_wasm_link_build_wasmtime out_dir)
   endif()
 
   file(MAKE_DIRECTORY "${_dir}")
-  # Two configures sharing one cache (say, two build folders) take turns.
-  file(LOCK "${_dir}/lock" GUARD FUNCTION TIMEOUT 7200)
+  # Two configures sharing one cache (say, two build folders) take turns; the
+  # lock is on the shared cargo folder, which every key builds in.
+  set(_target "${WASM_LINK_CACHE_DIR}/cargo-target")
+  file(MAKE_DIRECTORY "${_target}")
+  file(LOCK "${_target}/lock" GUARD FUNCTION TIMEOUT 7200)
   if(EXISTS "${_dir}/complete")
     return()
   endif()
 
   find_program(CARGO cargo HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
   message(STATUS "Building Wasmtime ${_version} C API with cargo into ${_dir}")
-  message(STATUS "  (first time on this machine only; about 15 minutes on 2 cores)")
+  message(STATUS "  (first time on this machine only; about 5 minutes on 2 cores)")
   file(COPY "${_crate}/Cargo.toml" "${_crate}/Cargo.lock" "${_crate}/src"
        DESTINATION "${_dir}/crate")
   execute_process(
-    COMMAND "${CMAKE_COMMAND}" -E env "CARGO_TARGET_DIR=${_dir}/target"
+    COMMAND "${CMAKE_COMMAND}" -E env "CARGO_TARGET_DIR=${_target}"
             "${CARGO}" build --release --locked
     WORKING_DIRECTORY "${_dir}/crate"
     RESULT_VARIABLE _rc)
@@ -61,7 +65,7 @@ function(_wasm_link_build_wasmtime out_dir)
 
   # The crate's build script installs the headers, with the generated conf.h,
   # into its OUT_DIR; after a change of features, the newest one is ours.
-  file(GLOB _confs "${_dir}/target/release/build/wasmtime-c-api-impl-*/out/include/wasmtime/conf.h")
+  file(GLOB _confs "${_target}/release/build/wasmtime-c-api-impl-*/out/include/wasmtime/conf.h")
   set(_conf "")
   set(_newest 0)
   foreach(_candidate IN LISTS _confs)
@@ -72,13 +76,13 @@ function(_wasm_link_build_wasmtime out_dir)
     endif()
   endforeach()
   if(NOT _conf)
-    message(FATAL_ERROR "cargo built no wasmtime/conf.h under ${_dir}/target")
+    message(FATAL_ERROR "cargo built no wasmtime/conf.h under ${_target}")
   endif()
   get_filename_component(_include "${_conf}" DIRECTORY)
   get_filename_component(_include "${_include}" DIRECTORY)
   file(REMOVE_RECURSE "${_dir}/include" "${_dir}/lib")
   file(COPY "${_include}/" DESTINATION "${_dir}/include")
-  file(COPY "${_dir}/target/release/libwasmtime.a" "${_dir}/target/release/libwasmtime.so"
+  file(COPY "${_target}/release/libwasmtime.a" "${_target}/release/libwasmtime.so"
        DESTINATION "${_dir}/lib")
   file(WRITE "${_dir}/complete" "${_version}\n")
 endfunction()

@@ -10,5 +10,6 @@
 #include <wasm_link/limits.hh>
 #include <wasm_link/plugin.hh>
 #include <wasm_link/value.hh>
+#include <wasm_link/wasi.hh>
 #include <wasm_link/wave.hh>
 #include <wasm_link/wit.hh>

@@ -1,10 +1,9 @@
 #include <wasm_link/engine.hh>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-#include <vector>
+#include "compile_cache.hh"
+#include "files.hh"
+
+#include <cstdlib>
 
 namespace wasm_link {
 namespace {
@@ -12,6 +11,44 @@ namespace {
 bool is_binary(std::span<const std::uint8_t> bytes) noexcept {
   static constexpr std::uint8_t magic[] = {0x00, 'a', 's', 'm'};
   return bytes.size() >= 4 && std::equal(magic, magic + 4, bytes.begin());
+}
+
+// Wasmtime's compiled artifacts are ELF objects.
+bool is_precompiled(std::span<const std::uint8_t> bytes) noexcept {
+  static constexpr std::uint8_t magic[] = {0x7f, 'E', 'L', 'F'};
+  return bytes.size() >= 4 && std::equal(magic, magic + 4, bytes.begin());
+}
+
+// WebAssembly text starts, after white space and comments, with `(`. Anything
+// else is not given to the WAT parser, whose errors quote the offending line:
+// a file that is not WebAssembly (`/proc/self/environ`, say) is not echoed.
+bool looks_like_text(std::span<const std::uint8_t> bytes) noexcept {
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const std::uint8_t c = bytes[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+    } else if (c == ';' && i + 1 < bytes.size() && bytes[i + 1] == ';') {
+      while (i < bytes.size() && bytes[i] != '\n')
+        ++i;
+    } else if (c == '(' && i + 1 < bytes.size() && bytes[i + 1] == ';') {
+      // A block comment; nesting does not matter for the first character after it.
+      int depth = 0;
+      for (; i + 1 < bytes.size(); ++i) {
+        if (bytes[i] == '(' && bytes[i + 1] == ';')
+          ++depth, ++i;
+        else if (bytes[i] == ';' && bytes[i + 1] == ')' && --depth == 0) {
+          i += 2;
+          break;
+        }
+      }
+      if (depth != 0)
+        return false;
+    } else {
+      return c == '(';
+    }
+  }
+  return false;
 }
 
 } // namespace
@@ -60,22 +97,53 @@ compile_component(wasmtime::Engine &engine, std::string_view text, std::string_v
       engine, std::span(reinterpret_cast<const std::uint8_t *>(text.data()), text.size()), name);
 }
 
+std::optional<std::filesystem::path> default_cache_folder() {
+  auto set = [](const char *name) -> const char * {
+    const char *value = std::getenv(name);
+    return value != nullptr && *value != '\0' ? value : nullptr;
+  };
+  if (const char *dir = set("WASM_LINK_CACHE_DIR"))
+    return std::filesystem::path(dir) / "components";
+  if (const char *dir = set("XDG_CACHE_HOME"))
+    return std::filesystem::path(dir) / "wasm-link" / "components";
+  if (const char *home = set("HOME"))
+    return std::filesystem::path(home) / ".cache" / "wasm-link" / "components";
+  return std::nullopt;
+}
+
 Result<wasmtime::component::Component> load_component(wasmtime::Engine &engine,
-                                                      const std::filesystem::path &file) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec))
-    return Error(Error::Kind::load,
-                 "cannot read component `" + file.string() + "`: it is a directory");
-  std::ifstream in(file, std::ios::binary);
-  if (!in)
-    return Error(Error::Kind::load,
-                 "cannot read component `" + file.string() + "`: " + std::strerror(errno));
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                  std::istreambuf_iterator<char>());
-  if (in.bad())
-    return Error(Error::Kind::load,
-                 "cannot read component `" + file.string() + "`: " + std::strerror(errno));
-  return compile_component(engine, std::span<const std::uint8_t>(bytes), file.string());
+                                                      const std::filesystem::path &file,
+                                                      const LoadOptions &options) {
+  auto fail = [&](const std::string &why) {
+    return Error(Error::Kind::load, "cannot read component `" + file.string() + "`: " + why);
+  };
+  auto bytes = detail::read_file(file, options.max_file_bytes);
+  if (!bytes)
+    return fail(bytes.err());
+  const std::span<const std::uint8_t> source(bytes.ok_ref());
+  if (is_precompiled(source)) {
+    if (!options.allow_precompiled)
+      return fail("it is a precompiled component (native code, as `wasmtime compile` makes); "
+                  "load it only from a source you trust as a program, with "
+                  "LoadOptions::allow_precompiled");
+    auto component = wasmtime::component::Component::deserialize(
+        engine, wasmtime::Span<uint8_t>(bytes.ok_ref().data(), bytes.ok_ref().size()));
+    if (!component)
+      return fail(component.err().message());
+    return component.ok();
+  }
+  if (!is_binary(source) && !looks_like_text(source))
+    return fail("it is neither a WebAssembly component nor WebAssembly text");
+  std::optional<detail::CompileCache> cache;
+  if (options.cache)
+    cache = detail::CompileCache::open(*options.cache);
+  if (cache)
+    if (auto found = cache->find(engine, source))
+      return *found;
+  auto component = compile_component(engine, source, file.string());
+  if (component && cache)
+    cache->keep(engine, source, component.ok_ref());
+  return component;
 }
 
 } // namespace wasm_link

@@ -2,6 +2,7 @@
 
 #include "binding_state.hh"
 #include "plugin_state.hh"
+#include "wasi.hh"
 
 #include <algorithm>
 #include <any>
@@ -38,6 +39,18 @@ Result<std::monostate> start(PluginState &plugin, const wasmtime::Engine &engine
   if (plugin.generation++ > 0)
     plugin.store = wasmtime::Store(plugin.engine);
   plugin.store.context().set_data(std::any(&plugin));
+  const WasiGrant *grant = plugin.wasi ? &*plugin.wasi : nullptr;
+  auto wasi = wasi_imports(plugin.engine, plugin.component, grant);
+  if (!wasi)
+    return Error(Error::Kind::link, "cannot link plugin: " + wasi.err().message());
+  if (!wasi.ok_ref().provided.empty() || !wasi.ok_ref().stubbed.empty()) {
+    auto defined = define_wasi(plugin.engine, linker, plugin.component, wasi.ok_ref());
+    if (!defined)
+      return defined.err();
+    auto given = give_wasi(plugin.store.context(), *grant);
+    if (!given)
+      return given.err();
+  }
   auto limited = apply_limits_at_instantiation(engine, plugin);
   if (!limited)
     return limited.err();

@@ -18,7 +18,8 @@ class Ticker;
 struct PluginState {
   PluginState(wasmtime::Engine &engine, PluginSeed seed)
       : engine(engine), store(engine), component(std::move(seed.component)),
-        context(std::move(seed.context)), limits(std::move(seed.limits)) {}
+        context(std::move(seed.context)), limits(std::move(seed.limits)),
+        wasi(std::move(seed.wasi)) {}
 
   static PluginInstance handle(std::shared_ptr<PluginState> state) {
     return PluginInstance(std::move(state));
@@ -34,6 +35,7 @@ struct PluginState {
   ContextBox context;
   std::optional<wasmtime::component::Instance> instance;
   Limits limits;
+  std::optional<WasiGrant> wasi;
   std::shared_ptr<Ticker> ticker; // while the plugin has a timeout
   // The linker of a plugin made by Plugin::link (it holds the sockets), for restart.
   std::optional<wasmtime::component::Linker> linker;

@@ -1,7 +1,9 @@
 // Engines for plugin graphs.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <wasm_link/error.hh>
@@ -19,10 +21,33 @@ namespace wasm_link {
 // aborts the process when an Engine is made with the one but not the other.
 wasmtime::Config default_config();
 
+// The compile cache's folder unless told otherwise: `$WASM_LINK_CACHE_DIR/components`,
+// else `$XDG_CACHE_HOME/wasm-link/components`, else `$HOME/.cache/wasm-link/components`;
+// none when none of these is set.
+std::optional<std::filesystem::path> default_cache_folder();
+
+// How load_component reads and compiles a file.
+struct LoadOptions {
+  // Where compiled components are kept between runs; none: compile every time.
+  // Entries are keyed by the Wasmtime version, the engine's compilation
+  // settings and the file's bytes, and checked (SHA-256) before use: a corrupt
+  // or foreign entry is compiled again. The folder is used only when it
+  // belongs to this user and only they may write it.
+  std::optional<std::filesystem::path> cache = default_cache_folder();
+  // Accept a precompiled component (`wasmtime compile` output, `.cwasm`). It is
+  // native code that Wasmtime runs as it finds it: load one only from where you
+  // would load a program. Off: such a file is refused.
+  bool allow_precompiled = false;
+  // Larger files are refused before they are read.
+  std::uint64_t max_file_bytes = std::uint64_t(256) << 20;
+};
+
 // Compiles the component in `file`: a binary component (`.wasm`) or the text format
-// (anything else that does not start with the wasm magic number). Errors name the file.
+// (anything else that does not start with the wasm magic number). Only regular
+// files are read. Errors name the file.
 Result<wasmtime::component::Component> load_component(wasmtime::Engine &engine,
-                                                      const std::filesystem::path &file);
+                                                      const std::filesystem::path &file,
+                                                      const LoadOptions &options = {});
 
 // Compiles a component from bytes (binary or text); `name` stands for it in errors.
 Result<wasmtime::component::Component> compile_component(wasmtime::Engine &engine,

@@ -9,6 +9,7 @@
 #include <vector>
 #include <wasm_link/error.hh>
 #include <wasm_link/limits.hh>
+#include <wasm_link/wasi.hh>
 #include <wasmtime.hh>
 #include <wasmtime/component.hh>
 
@@ -74,6 +75,7 @@ struct PluginSeed {
   wasmtime::component::Component component;
   ContextBox context;
   Limits limits;
+  std::optional<WasiGrant> wasi;
 };
 Result<PluginInstance> instantiate(wasmtime::Engine &engine, wasmtime::component::Linker &linker,
                                    PluginSeed seed);
@@ -100,8 +102,23 @@ public:
     return std::move(*this);
   }
 
+  // What the instance may reach through WASI (wasi.hh). Without a grant, a
+  // component that imports any `wasi:` interface is refused. With one, the
+  // runtime adds WASI 0.2 to the linker the plugin is instantiated with (once:
+  // a linker that has it already keeps it; plugins without a grant are still
+  // refused) and gives the plugin's store its own WASI context, anew on every
+  // restart.
+  Plugin &with_wasi(WasiGrant grant) & {
+    wasi_ = std::move(grant);
+    return *this;
+  }
+  Plugin &&with_wasi(WasiGrant grant) && {
+    wasi_ = std::move(grant);
+    return std::move(*this);
+  }
+
   // Instantiates the component in a store of its own. Its imports must all be
-  // satisfied by `linker`.
+  // satisfied by `linker` (WASI by a grant).
   Result<PluginInstance> instantiate(wasmtime::Engine &engine,
                                      wasmtime::component::Linker &linker) && {
     return detail::instantiate(engine, linker, seed());
@@ -116,12 +133,14 @@ public:
 
 private:
   detail::PluginSeed seed() {
-    return {std::move(component_), detail::ContextBox(std::move(context_)), std::move(limits_)};
+    return {std::move(component_), detail::ContextBox(std::move(context_)), std::move(limits_),
+            std::move(wasi_)};
   }
 
   wasmtime::component::Component component_;
   Ctx context_;
   Limits limits_;
+  std::optional<WasiGrant> wasi_;
 };
 
 // The context of the plugin whose store `store` is, for host functions; null when

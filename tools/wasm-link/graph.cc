@@ -1,5 +1,8 @@
 #include "graph.hh"
 
+#include <iostream>
+#include <mutex>
+
 namespace wasm_link::tool {
 namespace {
 
@@ -103,9 +106,38 @@ Limits limits_of(const PluginSpec &spec) {
   return limits;
 }
 
+// A manifest's "inherit" means the command's stderr, line by line.
+WasiGrant grant_of(const WasiGrant &declared) {
+  WasiGrant grant = declared;
+  for (WasiOutput *output : {&grant.stdout_to, &grant.stderr_to})
+    if (output->kind() == WasiOutput::Kind::inherit)
+      *output = WasiOutput::lines(print_plugin_line);
+  return grant;
+}
+
 } // namespace
 
-Result<Graph, GraphError> build_graph(const Manifest &m) {
+void print_plugin_line(std::string_view id, std::string_view, std::string_view line) {
+  // A plugin's text reaches a terminal: control characters (escape sequences
+  // among them) are shown, not sent.
+  std::string out = "[" + std::string(id) + "] ";
+  for (unsigned char c : line) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      static constexpr char digits[] = "0123456789abcdef";
+      out += "\\x";
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '\n';
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  std::cerr << out << std::flush;
+}
+
+Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load) {
   const std::string file = m.file.string();
   auto manifest_error = [&](const std::string &key, const std::string &what) {
     return GraphError{Exit::usage, file + ": " + key + ": " + what};
@@ -123,7 +155,7 @@ Result<Graph, GraphError> build_graph(const Manifest &m) {
 
   std::map<std::string, wasmtime::component::Component, std::less<>> components;
   for (const auto &[id, plugin] : m.plugins) {
-    auto component = load_component(graph.engine, plugin.component);
+    auto component = load_component(graph.engine, plugin.component, load);
     if (!component)
       return GraphError{Exit::load, "plugin `" + id + "`: " + component.err().message()};
     components.emplace(id, component.ok());
@@ -173,14 +205,15 @@ Result<Graph, GraphError> build_graph(const Manifest &m) {
         return built.err();
       sockets.push_back(graph.bindings.find(socket)->second);
     }
-    auto instance = Plugin(components.find(id)->second)
-                        .with_limits(limits_of(spec))
-                        .link(graph.engine, wasmtime::component::Linker(graph.engine), sockets);
+    auto plugin = Plugin(components.find(id)->second);
+    plugin.with_limits(limits_of(spec));
+    if (spec.wasi)
+      plugin.with_wasi(grant_of(*spec.wasi));
+    auto instance =
+        std::move(plugin).link(graph.engine, wasmtime::component::Linker(graph.engine), sockets);
     if (!instance) {
       const Error &error = instance.err_ref();
       switch (error.kind()) {
-      case Error::Kind::link:
-        return manifest_error("plugins." + id + ".sockets", error.message());
       case Error::Kind::config:
         return manifest_error("plugins." + id + ".limits", error.message());
       default:

@@ -20,6 +20,10 @@ struct GraphError {
   std::string message;
 };
 
-Result<Graph, GraphError> build_graph(const Manifest &manifest);
+// Where a plugin's granted stdout and stderr go: each line to the command's
+// stderr, prefixed `[<plugin id>] `, so that stdout holds only results.
+void print_plugin_line(std::string_view id, std::string_view stream, std::string_view line);
+
+Result<Graph, GraphError> build_graph(const Manifest &manifest, const LoadOptions &load);
 
 } // namespace wasm_link::tool

@@ -44,7 +44,7 @@ std::string case_wave(const DispatchError &error) {
 }
 
 int call(const std::string &file, const std::string &target, const std::vector<std::string> &args,
-         bool time) {
+         bool time, const LoadOptions &load) {
   Timer timer(time);
   const auto slash = target.find('/');
   const auto dot = target.find('.', slash == std::string::npos ? 0 : slash);
@@ -58,7 +58,7 @@ int call(const std::string &file, const std::string &target, const std::vector<s
   if (!manifest)
     return fail(Exit::usage, manifest.err());
   timer.lap("read manifest");
-  auto graph = build_graph(manifest.ok_ref());
+  auto graph = build_graph(manifest.ok_ref(), load);
   timer.lap("load, compile, link and instantiate");
   if (!graph)
     return fail(graph.err_ref().exit, graph.err_ref().message);
@@ -129,12 +129,12 @@ int call(const std::string &file, const std::string &target, const std::vector<s
   return exit;
 }
 
-int check(const std::string &file, bool time) {
+int check(const std::string &file, bool time, const LoadOptions &load) {
   Timer timer(time);
   auto manifest = read_manifest(file);
   if (!manifest)
     return fail(Exit::usage, manifest.err());
-  auto graph = build_graph(manifest.ok_ref());
+  auto graph = build_graph(manifest.ok_ref(), load);
   timer.lap("load, compile, link and instantiate");
   if (!graph)
     return fail(graph.err_ref().exit, graph.err_ref().message);
@@ -149,6 +149,13 @@ int check(const std::string &file, bool time) {
         std::cout << " " << socket;
     }
     std::cout << "\n";
+    if (!plugin.wasi) {
+      std::cout << "    wasi: none\n";
+      continue;
+    }
+    std::cout << "    wasi " << wasi_version() << ":\n";
+    for (const std::string &line : describe(*plugin.wasi))
+      std::cout << "      " << line << "\n";
   }
   std::cout << "bindings (" << m.bindings.size() << "):\n";
   for (const auto &[name, spec] : m.bindings) {
@@ -235,9 +242,9 @@ void describe(const wasmtime::Engine &engine, std::string_view direction, std::s
   std::cout << "}\n";
 }
 
-int inspect(const std::string &file) {
+int inspect(const std::string &file, const LoadOptions &load) {
   wasmtime::Engine engine(default_config());
-  auto component = load_component(engine, file);
+  auto component = load_component(engine, file, load);
   if (!component)
     return fail(Exit::load, component.err().message());
   const auto type = component.ok_ref().type();
@@ -262,6 +269,17 @@ int main(int argc, char **argv) {
   app.require_subcommand(1);
   bool time = false;
   app.add_flag("--time", time, "print how long loading, linking and the call took (to stderr)");
+  wasm_link::LoadOptions loading;
+  bool no_cache = false;
+  std::string cache_dir;
+  app.add_flag("--no-cache", no_cache,
+               "compile every component afresh; do not read or write the compile cache");
+  app.add_option("--cache-dir", cache_dir,
+                 "the compile cache's folder (default: $WASM_LINK_CACHE_DIR/components, else "
+                 "$XDG_CACHE_HOME/wasm-link/components, else ~/.cache/wasm-link/components)");
+  app.add_flag("--allow-precompiled", loading.allow_precompiled,
+               "accept precompiled components (.cwasm, native code): only from sources you "
+               "trust as programs");
 
   std::string manifest, target;
   std::vector<std::string> args;
@@ -298,11 +316,15 @@ int main(int argc, char **argv) {
     const int code = app.exit(error);
     return code == 0 ? Exit::ok : Exit::usage;
   }
+  if (!cache_dir.empty())
+    loading.cache = cache_dir;
+  if (no_cache)
+    loading.cache.reset();
   if (*call_cmd)
-    return call(manifest, target, args, time);
+    return call(manifest, target, args, time, loading);
   if (*graph_cmd)
     return graph(graph_manifest);
   if (*inspect_cmd)
-    return inspect(component);
-  return check(check_manifest, time);
+    return inspect(component, loading);
+  return check(check_manifest, time, loading);
 }

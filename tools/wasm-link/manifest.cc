@@ -73,9 +73,126 @@ public:
     return std::optional<T>(static_cast<T>(*value));
   }
 
+  Result<std::optional<bool>, std::string> boolean(const toml::table &table, std::string_view key,
+                                                   const std::string &where) const {
+    const toml::node *node = table.get(key);
+    if (node == nullptr)
+      return std::optional<bool>();
+    if (auto value = node->value_exact<bool>())
+      return std::optional<bool>(*value);
+    return fail(where + "." + std::string(key), "expected true or false");
+  }
+
+  // A table whose values are all strings, in the file's order.
+  Result<std::vector<std::pair<std::string, std::string>>, std::string>
+  string_table(const toml::table &table, std::string_view key, const std::string &where) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    const toml::node *node = table.get(key);
+    if (node == nullptr)
+      return out;
+    const toml::table *pairs = node->as_table();
+    if (pairs == nullptr)
+      return fail(where + "." + std::string(key), "expected a table of strings");
+    for (auto &&[name, value] : *pairs) {
+      auto text = value.value_exact<std::string>();
+      if (!text)
+        return fail(where + "." + std::string(key) + "." + std::string(name.str()),
+                    "expected a string");
+      out.emplace_back(std::string(name.str()), *text);
+    }
+    return out;
+  }
+
 private:
   std::string file_;
 };
+
+Result<WasiOutput, std::string> read_output(const Reader &reader, const toml::table &table,
+                                            std::string_view key, const std::string &where) {
+  auto mode = reader.string(table, key, where);
+  if (!mode)
+    return mode.err();
+  if (!mode.ok_ref() || *mode.ok_ref() == "discard")
+    return WasiOutput::discard();
+  if (*mode.ok_ref() == "inherit")
+    return WasiOutput::inherit();
+  return reader.fail(where + "." + std::string(key),
+                     "expected \"discard\" or \"inherit\", found \"" + *mode.ok_ref() + "\"");
+}
+
+Result<WasiGrant, std::string> read_wasi(const Reader &reader, const std::filesystem::path &folder,
+                                         const std::string &id, const toml::node &node) {
+  const std::string where = "plugins." + id + ".wasi";
+  const toml::table *table = node.as_table();
+  if (table == nullptr)
+    return reader.fail(where, "expected a table (an empty one grants an empty sandbox)");
+  if (auto bad = reader.known_keys(*table, where,
+                                   {"args", "env", "inherit-env", "stdin", "stdout", "stderr",
+                                    "network", "name-lookup", "dirs"}))
+    return *bad;
+  WasiGrant grant;
+  grant.name = id;
+  auto args = reader.strings(*table, "args", where);
+  if (!args)
+    return args.err();
+  grant.args = args.ok();
+  auto env = reader.string_table(*table, "env", where);
+  if (!env)
+    return env.err();
+  grant.env = env.ok();
+  auto inherit = reader.strings(*table, "inherit-env", where);
+  if (!inherit)
+    return inherit.err();
+  grant.inherit_env = inherit.ok();
+  auto stdin_text = reader.string(*table, "stdin", where);
+  if (!stdin_text)
+    return stdin_text.err();
+  grant.stdin_bytes = stdin_text.ok();
+  auto out = read_output(reader, *table, "stdout", where);
+  if (!out)
+    return out.err();
+  grant.stdout_to = out.ok();
+  auto err = read_output(reader, *table, "stderr", where);
+  if (!err)
+    return err.err();
+  grant.stderr_to = err.ok();
+  auto network = reader.boolean(*table, "network", where);
+  if (!network)
+    return network.err();
+  grant.network = network.ok_ref().value_or(false);
+  auto lookup = reader.boolean(*table, "name-lookup", where);
+  if (!lookup)
+    return lookup.err();
+  grant.name_lookup = lookup.ok_ref().value_or(false);
+  if (const toml::node *dirs_node = table->get("dirs")) {
+    const toml::table *dirs = dirs_node->as_table();
+    if (dirs == nullptr)
+      return reader.fail(where + ".dirs",
+                         "expected a table of guest paths, e.g. \"/data\" = { path = \"data\" }");
+    for (auto &&[guest, value] : *dirs) {
+      const std::string at = where + ".dirs." + std::string(guest.str());
+      const toml::table *dir = value.as_table();
+      if (dir == nullptr)
+        return reader.fail(at, "expected a table with `path` and `read-only`");
+      if (auto bad = reader.known_keys(*dir, at, {"path", "read-only"}))
+        return *bad;
+      auto path = reader.string(*dir, "path", at);
+      if (!path)
+        return path.err();
+      if (!path.ok_ref())
+        return reader.fail(at + ".path", "missing (expected a directory, relative to the manifest)");
+      auto read_only = reader.boolean(*dir, "read-only", at);
+      if (!read_only)
+        return read_only.err();
+      std::error_code ec;
+      const auto host = std::filesystem::absolute(folder / *path.ok_ref(), ec).lexically_normal();
+      if (!std::filesystem::is_directory(host, ec))
+        return reader.fail(at + ".path", "no such directory: " + host.string());
+      grant.dirs.push_back({host, std::string(guest.str()), read_only.ok_ref().value_or(true)});
+    }
+  }
+  return grant;
+}
 
 Result<BindingSpec, std::string> read_binding(const Reader &reader,
                                               const std::filesystem::path &folder,
@@ -139,7 +256,8 @@ Result<PluginSpec, std::string> read_plugin(const Reader &reader,
   const toml::table *table = node.as_table();
   if (table == nullptr)
     return reader.fail(where, "expected a table");
-  if (auto bad = reader.known_keys(*table, where, {"component", "sockets", "limits", "remap"}))
+  if (auto bad =
+          reader.known_keys(*table, where, {"component", "sockets", "limits", "remap", "wasi"}))
     return *bad;
   PluginSpec spec;
   auto component = reader.string(*table, "component", where);
@@ -181,6 +299,13 @@ Result<PluginSpec, std::string> read_plugin(const Reader &reader,
     spec.timeout_ms = timeout.ok();
     spec.max_memory_bytes = memory.ok();
     spec.max_table_elements = table_elements.ok();
+  }
+
+  if (const toml::node *wasi = table->get("wasi")) {
+    auto grant = read_wasi(reader, folder, id, *wasi);
+    if (!grant)
+      return grant.err();
+    spec.wasi = grant.ok();
   }
 
   if (const toml::node *remap_node = table->get("remap")) {

@@ -1,3 +1,159 @@
 //! Re-exports every `#[no_mangle]` symbol of Wasmtime's C API so that this crate's
-//! static library is the whole C API.
+//! static library is the whole C API, and adds the few functions wasm-link needs
+//! that the C API lacks (declared for C++ in src/shim.h, each tested from C++).
 pub use wasmtime_c_api::*;
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// A hash of everything in `engine`'s settings that decides whether a component
+/// compiled by one engine can be loaded by another (Wasmtime's
+/// `Engine::precompile_compatibility_hash`). The compile cache keys its entries by
+/// it. `engine` must be a live `wasm_engine_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_engine_precompile_hash(engine: *const wasm_engine_t) -> u64 {
+    // `wasm_engine_t` is `#[repr(C)]` around one `wasmtime::Engine`, so a pointer to
+    // it is a pointer to that engine (its field is private to the C API crate).
+    let engine = unsafe { &*engine.cast::<wasmtime::Engine>() };
+    let mut hasher = DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Lets a WASI configuration reach the network: TCP and UDP to any address the
+/// host reaches (`allow` true), or none (false, the default). The C API's
+/// `wasi_config_inherit_network` alone checks addresses but leaves TCP and UDP
+/// themselves off. `config` must be a live `wasi_config_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_wasi_config_allow_network(config: *mut wasi_config_t, allow: bool) {
+    let builder = unsafe { wasi_builder(config) };
+    builder.allow_tcp(allow).allow_udp(allow);
+    builder.socket_addr_check(move |_, _| Box::pin(async move { allow }));
+}
+
+/// Sends what a plugin writes to its stdout (`stream` 1) or stderr (`stream` 2)
+/// to `callback(data, bytes, size)`, synchronously, on the thread of the call
+/// that writes; `finalizer(data)` runs once when the last of the streams goes
+/// (when the store holding the WASI context is dropped). The C API's custom
+/// outputs instead write from a background task, later and on another thread,
+/// and may outlive the store. `callback` returns the bytes taken or a negative
+/// errno. `config` must be a live `wasi_config_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_wasi_config_set_output(
+    config: *mut wasi_config_t,
+    stream: u32,
+    callback: extern "C" fn(*mut c_void, *const u8, usize) -> isize,
+    data: *mut c_void,
+    finalizer: Option<extern "C" fn(*mut c_void)>,
+) -> bool {
+    let builder = unsafe { wasi_builder(config) };
+    let output = SyncOutput(Arc::new(Sink { callback, data, finalizer }));
+    match stream {
+        1 => builder.stdout(output),
+        2 => builder.stderr(output),
+        _ => return false,
+    };
+    true
+}
+
+use std::ffi::c_void;
+use std::sync::Arc;
+use wasmtime_wasi::p2::{OutputStream, Pollable, StreamError, StreamResult};
+
+/// `wasi_config_t` is `#[repr(C)]` around one `WasiCtxBuilder` (its field is
+/// private to the C API crate).
+unsafe fn wasi_builder<'a>(config: *mut wasi_config_t) -> &'a mut wasmtime_wasi::WasiCtxBuilder {
+    unsafe { &mut *config.cast::<wasmtime_wasi::WasiCtxBuilder>() }
+}
+
+struct Sink {
+    callback: extern "C" fn(*mut c_void, *const u8, usize) -> isize,
+    data: *mut c_void,
+    finalizer: Option<extern "C" fn(*mut c_void)>,
+}
+
+// The embedder's callback and data are its to make thread-safe; the store calls
+// them from one thread at a time.
+unsafe impl Send for Sink {}
+unsafe impl Sync for Sink {}
+
+impl Sink {
+    fn write(&self, bytes: &[u8]) -> std::io::Result<usize> {
+        let taken = (self.callback)(self.data, bytes.as_ptr(), bytes.len());
+        if taken < 0 {
+            Err(std::io::Error::from_raw_os_error(-(taken as i32)))
+        } else {
+            Ok(taken as usize)
+        }
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        if let Some(finalizer) = self.finalizer {
+            finalizer(self.data);
+        }
+    }
+}
+
+#[derive(Clone)]
+struct SyncOutput(Arc<Sink>);
+
+impl wasmtime_wasi::cli::IsTerminal for SyncOutput {
+    fn is_terminal(&self) -> bool {
+        false
+    }
+}
+
+impl wasmtime_wasi::cli::StdoutStream for SyncOutput {
+    fn p2_stream(&self) -> Box<dyn OutputStream> {
+        Box::new(self.clone())
+    }
+    fn async_stream(&self) -> Box<dyn tokio::io::AsyncWrite + Send + Sync> {
+        Box::new(self.clone())
+    }
+}
+
+#[async_trait::async_trait]
+impl Pollable for SyncOutput {
+    async fn ready(&mut self) {}
+}
+
+impl OutputStream for SyncOutput {
+    fn write(&mut self, bytes: bytes::Bytes) -> StreamResult<()> {
+        match self.0.write(&bytes) {
+            Ok(n) if n == bytes.len() => Ok(()),
+            Ok(_) => Err(StreamError::LastOperationFailed(wasmtime::format_err!(
+                "the host took part of a write"
+            ))),
+            Err(e) => Err(StreamError::LastOperationFailed(e.into())),
+        }
+    }
+    fn flush(&mut self) -> StreamResult<()> {
+        Ok(())
+    }
+    fn check_write(&mut self) -> StreamResult<usize> {
+        Ok(64 * 1024)
+    }
+}
+
+impl tokio::io::AsyncWrite for SyncOutput {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        bytes: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::task::Poll::Ready(self.0.write(bytes))
+    }
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}

@@ -1,0 +1,37 @@
+/* What wasm-link adds to Wasmtime's C API, from the Rust crate that builds it
+ * (cmake/wasmtime-c-api/src/lib.rs). Each function is tested from C++. */
+#ifndef WASM_LINK_SHIM_H
+#define WASM_LINK_SHIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wasi.h>
+#include <wasm.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A hash of the settings of `engine` that decide whether a component compiled
+ * by one engine can be loaded by another (Wasmtime's
+ * Engine::precompile_compatibility_hash). */
+uint64_t wasm_link_engine_precompile_hash(const wasm_engine_t *engine);
+
+/* Lets the WASI configuration reach the network (TCP and UDP to any address
+ * the host reaches) or not. */
+void wasm_link_wasi_config_allow_network(wasi_config_t *config, bool allow);
+
+/* Sends what the plugin writes to stdout (`stream` 1) or stderr (2) to
+ * `callback(data, bytes, size)`, synchronously on the writing thread;
+ * `finalizer(data)` runs when the store holding the WASI context goes. False
+ * for another `stream`. */
+bool wasm_link_wasi_config_set_output(wasi_config_t *config, uint32_t stream,
+                                      ptrdiff_t (*callback)(void *, const unsigned char *, size_t),
+                                      void *data, void (*finalizer)(void *));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
