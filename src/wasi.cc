@@ -114,6 +114,30 @@ void route(wasmtime::WasiConfig &config, const WasiGrant &grant, const WasiOutpu
   }
 }
 
+// A trapping function, or a resource of its own, for one export of a WASI
+// interface the runtime lacks.
+Result<std::monostate, wasmtime::Error> stand_in(wasmtime::component::LinkerInstance &instance,
+                                                 const std::string &interface,
+                                                 const std::string &member,
+                                                 const wasmtime::component::ComponentItem &item) {
+  if (item.is_resource())
+    return instance.add_resource(member, wasmtime::component::ResourceType(detail::fresh_host_type()),
+                                 [](wasmtime::Store::Context, std::uint32_t) {
+                                   return wasmtime::Result<std::monostate>(std::monostate());
+                                 });
+  if (!item.is_component_func())
+    return std::monostate();
+  const std::string what = "`" + interface + "`, function `" + member + "`";
+  return instance.add_func(member, [what](wasmtime::Store::Context,
+                                          const wasmtime::component::FuncType &,
+                                          wasmtime::Span<wasmtime::component::Val>,
+                                          wasmtime::Span<wasmtime::component::Val>) {
+    return wasmtime::Result<std::monostate>(wasmtime::Error(
+        "the plugin called " + what +
+        ", which the runtime does not provide (WASI it lacks is linked to stand-ins that trap)"));
+  });
+}
+
 } // namespace
 
 std::string_view wasi_version() noexcept {
@@ -208,36 +232,40 @@ Result<std::monostate> define_wasi(const wasmtime::Engine &engine,
     return std::monostate();
   if (auto added = linker.add_wasip2(); !added && !already_defined(added.err()))
     return Error(Error::Kind::link, "cannot define WASI: " + added.err().message());
+  // Walked in import order, as Wasmtime checks imports. A resource an earlier
+  // import introduced (`headers`, an alias of `fields`; `input-stream`, which
+  // `wasi:http/types` uses from `wasi:io/streams`) must not be defined again:
+  // Wasmtime takes it as the one already bound.
   const auto type = component.type();
   auto root = linker.root();
-  for (const std::string &name : imports.stubbed) {
-    auto instance = root.add_instance(name); // the one defined already, if any
-    if (!instance)
-      return Error(Error::Kind::link,
-                   "cannot define a stand-in for `" + name + "`: " + instance.err().message());
-    const auto item = type.import_get(engine, name);
-    const auto &imported = item->component_instance();
+  std::vector<wasmtime::component::ResourceType> seen;
+  for (std::size_t i = 0; i < type.import_count(engine); ++i) {
+    auto [name_view, item] = *type.import_nth(engine, i);
+    const std::string name(name_view);
+    if (!item.is_component_instance())
+      continue;
+    const bool stub = std::find(imports.stubbed.begin(), imports.stubbed.end(), name) !=
+                      imports.stubbed.end();
+    const auto &imported = item.component_instance();
+    std::optional<wasmtime::component::LinkerInstance> instance;
+    if (stub) {
+      auto added = root.add_instance(name); // the one defined already, if any
+      if (!added)
+        return Error(Error::Kind::link,
+                     "cannot define a stand-in for `" + name + "`: " + added.err().message());
+      instance.emplace(std::move(added.ok()));
+    }
     for (std::size_t n = 0; n < imported.export_count(engine); ++n) {
       auto [member, export_item] = *imported.export_nth(engine, n);
-      Result<std::monostate, wasmtime::Error> added = std::monostate();
       if (export_item.is_resource()) {
-        added = instance.ok_ref().add_resource(
-            member, wasmtime::component::ResourceType(fresh_host_type()),
-            [](wasmtime::Store::Context, std::uint32_t) {
-              return wasmtime::Result<std::monostate>(std::monostate());
-            });
-      } else if (export_item.is_component_func()) {
-        const std::string what = "`" + name + "`, function `" + std::string(member) + "`";
-        added = instance.ok_ref().add_func(
-            member, [what](wasmtime::Store::Context, const wasmtime::component::FuncType &,
-                           wasmtime::Span<wasmtime::component::Val>,
-                           wasmtime::Span<wasmtime::component::Val>) {
-              return wasmtime::Result<std::monostate>(wasmtime::Error(
-                  "the plugin called " + what +
-                  ", which the runtime does not provide (WASI it lacks is linked to stand-ins "
-                  "that trap)"));
-            });
+        const auto resource = export_item.resource();
+        if (std::find(seen.begin(), seen.end(), resource) != seen.end())
+          continue;
+        seen.push_back(resource);
       }
+      if (!instance)
+        continue;
+      auto added = stand_in(*instance, name, std::string(member), export_item);
       // Defined already: by an earlier plugin of this linker, or the embedder.
       if (!added && !already_defined(added.err()))
         return Error(Error::Kind::link, "cannot define a stand-in for `" + name + "`, `" +

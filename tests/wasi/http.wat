@@ -1,10 +1,18 @@
 ;; Imports a WASI interface the runtime does not provide (`wasi:http/types@0.2.0`,
-;; reduced to one resource and its constructor) and calls it from
+;; reduced to a few of its items) and calls it from
 ;; `probe:http/api.make: func() -> u32`: granted plugins link, and the call traps.
+;; As in the real interface, `headers` is an alias of `fields`, and `io-error`
+;; is `wasi:io/error`'s resource, which the runtime does provide.
 (component
+  (import "wasi:io/error@0.2.0" (instance $io
+    (export "error" (type (sub resource)))))
+  (alias export $io "error" (type $io-error))
   (import "wasi:http/types@0.2.0" (instance $http
-    (export "fields" (type (sub resource)))
-    (export "[constructor]fields" (func (result (own 0))))))
+    (alias outer 1 $io-error (type $e))
+    (export "io-error" (type (eq $e)))
+    (export "fields" (type $fields (sub resource)))
+    (export "headers" (type (eq $fields)))
+    (export "[constructor]fields" (func (result (own $fields))))))
   (alias export $http "[constructor]fields" (func $new-fields))
   (core func $new-fields-core (canon lower (func $new-fields)))
   (core module $m

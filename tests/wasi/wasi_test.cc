@@ -177,7 +177,8 @@ TEST_F(Wasi, WasiTheRuntimeLacksLinksToStandInsThatTrap) {
   auto refused = Plugin(component).instantiate(engine, linker);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.err().message(),
-            "cannot link plugin: it imports WASI (`wasi:http/types@0.2.0`) but was granted none: "
+            "cannot link plugin: it imports WASI (`wasi:io/error@0.2.0` and 1 more) but was granted "
+            "none: "
             "grant it with Plugin::with_wasi(WasiGrant{...}), or in a manifest with a "
             "[plugins.<id>.wasi] table (an empty table is a sandbox that holds nothing)");
 
