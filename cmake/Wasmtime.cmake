@@ -12,7 +12,10 @@
 set(WASMTIME_C_API_DIR "" CACHE PATH
     "Prebuilt Wasmtime C API (a folder with include/ and lib/); empty: build it with cargo")
 
-if(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
+if(DEFINED ENV{WASM_LINK_CACHE_DIR} AND NOT "$ENV{WASM_LINK_CACHE_DIR}" STREQUAL "")
+  # The same folder the runtime's compile cache and the example builds use.
+  set(_wasm_link_default_cache "$ENV{WASM_LINK_CACHE_DIR}")
+elseif(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
   set(_wasm_link_default_cache "$ENV{XDG_CACHE_HOME}/wasm-link")
 else()
   set(_wasm_link_default_cache "$ENV{HOME}/.cache/wasm-link")
