@@ -1,7 +1,7 @@
 #include "compile_cache.hh"
 
-#include "files.hh"
 #include "sha256.hh"
+#include <wasm_link/files.hh>
 #include "shim.h"
 
 #include <wasmtime.h> // WASMTIME_VERSION
@@ -60,7 +60,7 @@ std::filesystem::path CompileCache::entry(const wasmtime::Engine &engine,
 std::optional<wasmtime::component::Component>
 CompileCache::find(wasmtime::Engine &engine, std::span<const std::uint8_t> source) const {
   const auto key = key_of(engine, source);
-  auto bytes = read_file(folder_ / (to_hex(key) + ".cwasm"), kMaxEntry);
+  auto bytes = read_regular_file(folder_ / (to_hex(key) + ".cwasm"), kMaxEntry);
   if (!bytes || bytes.ok_ref().size() < kHeader)
     return std::nullopt;
   const std::uint8_t *p = bytes.ok_ref().data();

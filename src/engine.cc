@@ -1,7 +1,7 @@
 #include <wasm_link/engine.hh>
 
 #include "compile_cache.hh"
-#include "files.hh"
+#include <wasm_link/files.hh>
 
 #include <cstdlib>
 
@@ -117,7 +117,7 @@ Result<wasmtime::component::Component> load_component(wasmtime::Engine &engine,
   auto fail = [&](const std::string &why) {
     return Error(Error::Kind::load, "cannot read component `" + file.string() + "`: " + why);
   };
-  auto bytes = detail::read_file(file, options.max_file_bytes);
+  auto bytes = read_regular_file(file, options.max_file_bytes);
   if (!bytes)
     return fail(bytes.err());
   const std::span<const std::uint8_t> source(bytes.ok_ref());

@@ -1,4 +1,4 @@
-#include "files.hh"
+#include <wasm_link/files.hh>
 
 #include <cerrno>
 #include <cstring>
@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace wasm_link::detail {
+namespace wasm_link {
 
-Result<std::vector<std::uint8_t>, std::string> read_file(const std::filesystem::path &file,
+Result<std::vector<std::uint8_t>, std::string> read_regular_file(const std::filesystem::path &file,
                                                          std::uint64_t max_bytes) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer.
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -48,4 +48,4 @@ Result<std::vector<std::uint8_t>, std::string> read_file(const std::filesystem::
   return bytes;
 }
 
-} // namespace wasm_link::detail
+} // namespace wasm_link

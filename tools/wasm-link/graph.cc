@@ -92,16 +92,18 @@ Result<Binding::Interfaces, std::string> interfaces_from_wit(
   return out;
 }
 
-Limits limits_of(const PluginSpec &spec) {
+Limits limits_of(const PluginSpec &spec, const DefaultLimits &defaults) {
   Limits limits;
   limits.initial_fuel = spec.initial_fuel;
   if (spec.fuel_per_call)
     limits.fuel_per_call = [fuel = *spec.fuel_per_call](const CallSite &) {
       return std::optional<std::uint64_t>(fuel);
     };
-  if (spec.timeout_ms)
-    limits.timeout = std::chrono::milliseconds(*spec.timeout_ms);
+  if (auto timeout = spec.timeout_ms.value_or(defaults.timeout_ms))
+    limits.timeout = std::chrono::milliseconds(timeout);
   limits.max_memory_bytes = spec.max_memory_bytes;
+  if (!limits.max_memory_bytes && defaults.max_memory_bytes > 0)
+    limits.max_memory_bytes = defaults.max_memory_bytes;
   limits.max_table_elements = spec.max_table_elements;
   return limits;
 }
@@ -137,7 +139,8 @@ void print_plugin_line(std::string_view id, std::string_view, std::string_view l
   std::cerr << out << std::flush;
 }
 
-Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load) {
+Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load,
+                                      const DefaultLimits &defaults) {
   const std::string file = m.file.string();
   auto manifest_error = [&](const std::string &key, const std::string &what) {
     return GraphError{Exit::usage, file + ": " + key + ": " + what};
@@ -147,7 +150,7 @@ Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load
   bool fuel = false, epochs = false;
   for (const auto &[_, plugin] : m.plugins) {
     fuel = fuel || plugin.initial_fuel || plugin.fuel_per_call;
-    epochs = epochs || plugin.timeout_ms;
+    epochs = epochs || plugin.timeout_ms.value_or(defaults.timeout_ms) > 0;
   }
   config.consume_fuel(fuel);
   config.epoch_interruption(epochs);
@@ -206,7 +209,7 @@ Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load
       sockets.push_back(graph.bindings.find(socket)->second);
     }
     auto plugin = Plugin(components.find(id)->second);
-    plugin.with_limits(limits_of(spec));
+    plugin.with_limits(limits_of(spec, defaults));
     if (spec.wasi)
       plugin.with_wasi(grant_of(*spec.wasi));
     auto instance =

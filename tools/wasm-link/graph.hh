@@ -24,6 +24,14 @@ struct GraphError {
 // stderr, prefixed `[<plugin id>] `, so that stdout holds only results.
 void print_plugin_line(std::string_view id, std::string_view stream, std::string_view line);
 
-Result<Graph, GraphError> build_graph(const Manifest &manifest, const LoadOptions &load);
+// What the command gives a plugin whose manifest sets no limit of that kind
+// (see `wasm-link --help`); 0 turns a default off.
+struct DefaultLimits {
+  std::uint64_t timeout_ms = 10'000;
+  std::int64_t max_memory_bytes = std::int64_t(512) << 20;
+};
+
+Result<Graph, GraphError> build_graph(const Manifest &manifest, const LoadOptions &load,
+                                      const DefaultLimits &defaults);
 
 } // namespace wasm_link::tool

@@ -3,6 +3,9 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
 #include <iostream>
 
 namespace wasm_link::tool {
@@ -31,6 +34,18 @@ private:
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
+// The graph of this run. Never destroyed: main ends the process with
+// std::_Exit once the results are out (see there).
+Graph &keep(Graph graph) {
+  static std::optional<Graph> kept;
+  kept.emplace(std::move(graph));
+  return *kept;
+}
+
+std::string arguments(std::size_t count) {
+  return std::to_string(count) + (count == 1 ? " argument" : " arguments");
+}
+
 int fail(Exit exit, const std::string &message) {
   std::cerr << "wasm-link: " << message << "\n";
   return exit;
@@ -44,7 +59,7 @@ std::string case_wave(const DispatchError &error) {
 }
 
 int call(const std::string &file, const std::string &target, const std::vector<std::string> &args,
-         bool time, const LoadOptions &load) {
+         bool time, const LoadOptions &load, const DefaultLimits &defaults) {
   Timer timer(time);
   const auto slash = target.find('/');
   const auto dot = target.find('.', slash == std::string::npos ? 0 : slash);
@@ -58,14 +73,15 @@ int call(const std::string &file, const std::string &target, const std::vector<s
   if (!manifest)
     return fail(Exit::usage, manifest.err());
   timer.lap("read manifest");
-  auto graph = build_graph(manifest.ok_ref(), load);
+  auto built = build_graph(manifest.ok_ref(), load, defaults);
   timer.lap("load, compile, link and instantiate");
-  if (!graph)
-    return fail(graph.err_ref().exit, graph.err_ref().message);
-  auto binding = graph.ok_ref().bindings.find(binding_name);
-  if (binding == graph.ok_ref().bindings.end()) {
+  if (!built)
+    return fail(built.err_ref().exit, built.err_ref().message);
+  Graph &graph = keep(std::move(built.ok_ref()));
+  auto binding = graph.bindings.find(binding_name);
+  if (binding == graph.bindings.end()) {
     std::string known;
-    for (const auto &[name, _] : graph.ok_ref().bindings)
+    for (const auto &[name, _] : graph.bindings)
       known += (known.empty() ? "" : ", ") + name;
     return fail(Exit::usage, "unknown binding `" + binding_name +
                                  "` (the manifest has: " + (known.empty() ? "none" : known) + ")");
@@ -83,9 +99,9 @@ int call(const std::string &file, const std::string &target, const std::vector<s
   if (const auto *known = binding->second.function_type(interface, function)) {
     const auto &type = *known;
     if (args.size() != type.param_count())
-      return fail(Exit::usage, "`" + function + "` takes " + std::to_string(type.param_count()) +
-                                   " arguments (" + type_name(type) + "), " +
-                                   std::to_string(args.size()) + " given");
+      return fail(Exit::usage, "`" + function + "` takes " + arguments(type.param_count()) +
+                                   " (" + type_name(type) + "), " + std::to_string(args.size()) +
+                                   " given");
     for (std::size_t i = 0; i < args.size(); ++i) {
       auto param = type.param_nth(i);
       auto value = parse_wave(args[i], param->second);
@@ -104,8 +120,8 @@ int call(const std::string &file, const std::string &target, const std::vector<s
       const std::size_t count =
           candidate->params.size() + (candidate->kind == wit::Function::Kind::method ? 1 : 0);
       if (candidate->component_name() == function && count != args.size())
-        return fail(Exit::usage, "`" + function + "` takes " + std::to_string(count) +
-                                     " arguments (" + wit::to_string(*candidate) + "), " +
+        return fail(Exit::usage, "`" + function + "` takes " + arguments(count) + " (" +
+                                     wit::to_string(*candidate) + "), " +
                                      std::to_string(args.size()) + " given");
     }
   }
@@ -129,15 +145,17 @@ int call(const std::string &file, const std::string &target, const std::vector<s
   return exit;
 }
 
-int check(const std::string &file, bool time, const LoadOptions &load) {
+int check(const std::string &file, bool time, const LoadOptions &load,
+          const DefaultLimits &defaults) {
   Timer timer(time);
   auto manifest = read_manifest(file);
   if (!manifest)
     return fail(Exit::usage, manifest.err());
-  auto graph = build_graph(manifest.ok_ref(), load);
+  auto built = build_graph(manifest.ok_ref(), load, defaults);
   timer.lap("load, compile, link and instantiate");
-  if (!graph)
-    return fail(graph.err_ref().exit, graph.err_ref().message);
+  if (!built)
+    return fail(built.err_ref().exit, built.err_ref().message);
+  Graph &graph = keep(std::move(built.ok_ref()));
   const Manifest &m = manifest.ok_ref();
   std::cout << "manifest " << file << ": ok\n";
   std::cout << "plugins (" << m.plugins.size() << "):\n";
@@ -159,7 +177,7 @@ int check(const std::string &file, bool time, const LoadOptions &load) {
   }
   std::cout << "bindings (" << m.bindings.size() << "):\n";
   for (const auto &[name, spec] : m.bindings) {
-    const Binding &binding = graph.ok_ref().bindings.find(name)->second;
+    const Binding &binding = graph.bindings.find(name)->second;
     std::cout << "  " << name << ": " << spec.package << ", " << to_string(spec.cardinality)
               << ", plugins:";
     for (const auto &id : binding.plugin_ids())
@@ -259,14 +277,57 @@ int inspect(const std::string &file, const LoadOptions &load) {
   return Exit::ok;
 }
 
+// The WAVE arguments of `call`: every word after its target, as given.
+// CLI11 would split a bracketed word (`[1, 2]`) into several and take `-inf`
+// for an option, so they are taken out before it parses. Words that start with
+// `--` are still options (with the value of those that take one) unless they
+// come after a `--`.
+std::vector<std::string> take_call_arguments(std::vector<std::string> &words) {
+  static const std::set<std::string, std::less<>> with_value = {"--cache-dir", "--timeout-ms",
+                                                                 "--max-memory-bytes"};
+  std::vector<std::string> kept, arguments;
+  std::size_t positionals = 0; // after `call`: the manifest, the target
+  bool in_call = false, verbatim = false;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string &word = words[i];
+    const bool option = !verbatim && word.rfind("--", 0) == 0 && word != "--";
+    if (in_call && positionals == 2 && !option) {
+      if (word == "--" && !verbatim)
+        verbatim = true;
+      else
+        arguments.push_back(word);
+      continue;
+    }
+    kept.push_back(word);
+    if (option) {
+      if (with_value.contains(word) && i + 1 < words.size())
+        kept.push_back(words[++i]);
+      continue;
+    }
+    if (in_call)
+      ++positionals;
+    else if (word == "call")
+      in_call = true;
+    else if (word.rfind("-", 0) != 0)
+      break; // another subcommand: nothing to take
+  }
+  if (in_call && positionals == 2)
+    words = kept;
+  return arguments;
+}
+
 } // namespace
 } // namespace wasm_link::tool
 
 int main(int argc, char **argv) {
   using namespace wasm_link::tool;
+  std::vector<std::string> words(argv + 1, argv + argc);
+  std::vector<std::string> args = take_call_arguments(words);
+
   CLI::App app{"wasm-link: assemble WebAssembly plugin graphs from a manifest and run them"};
   app.footer(exit_codes);
   app.require_subcommand(1);
+  app.fallthrough(); // global options after the subcommand too (set before adding them)
   bool time = false;
   app.add_flag("--time", time, "print how long loading, linking and the call took (to stderr)");
   wasm_link::LoadOptions loading;
@@ -280,15 +341,25 @@ int main(int argc, char **argv) {
   app.add_flag("--allow-precompiled", loading.allow_precompiled,
                "accept precompiled components (.cwasm, native code): only from sources you "
                "trust as programs");
+  DefaultLimits defaults;
+  app.add_option("--timeout-ms", defaults.timeout_ms,
+                 "wall-clock limit for each call and each instantiation of a plugin whose "
+                 "manifest sets no timeout-ms (0: none)")
+      ->capture_default_str();
+  app.add_option("--max-memory-bytes", defaults.max_memory_bytes,
+                 "cap on each memory of a plugin whose manifest sets no max-memory-bytes (0: "
+                 "none)")
+      ->capture_default_str();
 
   std::string manifest, target;
-  std::vector<std::string> args;
   auto *call_cmd = app.add_subcommand(
       "call", "load and link the graph, call a function in every plugin of a binding, print one "
               "line per plugin: `<id>: ok(<value>)`, `<id>: ok` or `<id>: err(<dispatch-error>)`");
   call_cmd->add_option("manifest", manifest, "the graph's manifest (TOML)")->required();
   call_cmd->add_option("target", target, "<binding>/<interface>.<function>")->required();
-  call_cmd->add_option("args", args, "arguments in WAVE, e.g. 42 '\"hi\"' '[1, 2]'");
+  call_cmd->add_option("args", args,
+                       "arguments in WAVE, each one word as given, e.g. 42 '\"hi\"' '[1, 2]' "
+                       "-inf (after a `--`, words starting with `--` too)");
   call_cmd->footer(exit_codes);
 
   std::string check_manifest;
@@ -310,8 +381,9 @@ int main(int argc, char **argv) {
   inspect_cmd->add_option("component", component, "a component (.wasm or .wat)")->required();
   inspect_cmd->footer(exit_codes);
 
+  std::reverse(words.begin(), words.end()); // CLI11 takes them last first
   try {
-    app.parse(argc, argv);
+    app.parse(words);
   } catch (const CLI::ParseError &error) {
     const int code = app.exit(error);
     return code == 0 ? Exit::ok : Exit::usage;
@@ -320,11 +392,20 @@ int main(int argc, char **argv) {
     loading.cache = cache_dir;
   if (no_cache)
     loading.cache.reset();
+  int exit = Exit::ok;
   if (*call_cmd)
-    return call(manifest, target, args, time, loading);
-  if (*graph_cmd)
-    return graph(graph_manifest);
-  if (*inspect_cmd)
-    return inspect(component, loading);
-  return check(check_manifest, time, loading);
+    exit = call(manifest, target, args, time, loading, defaults);
+  else if (*graph_cmd)
+    exit = graph(graph_manifest);
+  else if (*inspect_cmd)
+    exit = inspect(component, loading);
+  else
+    exit = check(check_manifest, time, loading, defaults);
+  // The graph is torn down by the process's end, not by destructors: a plugin's
+  // destructor that never returns cannot keep the printed results from their
+  // reader, nor the command from ending.
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(exit);
 }

@@ -1,5 +1,7 @@
 #include "manifest.hh"
 
+#include "toml_guard.hh"
+
 #include <algorithm>
 #include <functional>
 #include <toml++/toml.h>
@@ -198,6 +200,9 @@ Result<BindingSpec, std::string> read_binding(const Reader &reader,
                                               const std::filesystem::path &folder,
                                               const std::string &name, const toml::node &node) {
   const std::string where = "bindings." + name;
+  if (name.find_first_of("/.") != std::string::npos)
+    return reader.fail(where, "a binding's name cannot hold `/` or `.` (calls name "
+                              "<binding>/<interface>.<function>)");
   const toml::table *table = node.as_table();
   if (table == nullptr)
     return reader.fail(where, "expected a table");
@@ -283,9 +288,11 @@ Result<PluginSpec, std::string> read_plugin(const Reader &reader,
                                      {"initial-fuel", "fuel-per-call", "timeout-ms",
                                       "max-memory-bytes", "max-table-elements"}))
       return *bad;
-    auto initial = reader.number<std::uint64_t>(*limits, "initial-fuel", at, 1);
+    // initial-fuel = 0 is a budget (a plugin whose instantiation runs code
+    // fails); timeout-ms = 0 is no timeout, not even the command's default.
+    auto initial = reader.number<std::uint64_t>(*limits, "initial-fuel", at, 0);
     auto per_call = reader.number<std::uint64_t>(*limits, "fuel-per-call", at, 1);
-    auto timeout = reader.number<std::uint64_t>(*limits, "timeout-ms", at, 1);
+    auto timeout = reader.number<std::uint64_t>(*limits, "timeout-ms", at, 0);
     auto memory = reader.number<std::int64_t>(*limits, "max-memory-bytes", at, 0);
     auto table_elements = reader.number<std::int64_t>(*limits, "max-table-elements", at, 0);
     for (auto *r : {&initial, &per_call, &timeout})
@@ -380,13 +387,17 @@ Result<std::vector<std::string>, std::string> order(const Reader &reader, const 
 
 Result<Manifest, std::string> read_manifest(const std::filesystem::path &file) {
   Reader reader(file);
+  auto bytes = read_regular_file(file, kMaxManifestBytes);
+  if (!bytes)
+    return file.string() + ": cannot read the manifest: " + bytes.err();
+  const std::string_view text(reinterpret_cast<const char *>(bytes.ok_ref().data()),
+                              bytes.ok_ref().size());
+  if (auto problem = check_toml_text(text))
+    return file.string() + ":" + *problem;
   toml::table root;
   try {
-    root = toml::parse_file(file.string());
+    root = toml::parse(text, file.string());
   } catch (const toml::parse_error &error) {
-    std::error_code ec;
-    if (!std::filesystem::exists(file, ec))
-      return file.string() + ": no such file";
     return file.string() + ":" + std::to_string(error.source().begin.line) + ":" +
            std::to_string(error.source().begin.column) + ": " + std::string(error.description());
   }
