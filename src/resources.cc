@@ -463,11 +463,11 @@ HostHandles::rep(const wasmtime::component::ResourceAny &handle, std::size_t res
   Val arg(handle), result(std::uint32_t{0});
   auto called = readers_[resource].call(cx, wasmtime::Span<const Val>(&arg, 1),
                                         wasmtime::Span<Val>(&result, 1));
-  if (!called) {
-    // The reader is not entered again after a failure; a fresh one replaces it.
-    (void)instantiate();
+  // A stale handle fails as the argument is lowered, before the reader is
+  // entered, so the reader stays usable: making a fresh one per refusal (which
+  // each stayed in the store until the binding went) is not needed.
+  if (!called)
     return DispatchError::invalid_resource_handle("the handle was already dropped or given away");
-  }
   return result.get_u32();
 }
 
