@@ -14,32 +14,28 @@ namespace {
 
 using detail::append_utf8;
 
+// Escapes what cannot stand for itself between `quote`s: the quote, `\`, and
+// the control characters (Unicode's Cc: U+0000 to U+001F and U+007F to
+// U+009F), `\n`, `\r` and `\t` by name and the others as `\u{7f}`, as
+// wasm-wave writes them. The other quote is written as is.
 void append_escaped(std::string &out, std::string_view text, char quote) {
-  for (unsigned char c : text) {
-    switch (c) {
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (c == static_cast<unsigned char>(quote)) {
-        out += '\\';
-        out += quote;
-      } else if (c < 0x20 || c == 0x7F) {
-        char buf[16];
-        auto end = std::to_chars(buf, buf + sizeof buf, static_cast<unsigned>(c), 16).ptr;
-        out += "\\u{" + std::string(buf, end) + "}";
-      } else {
-        out += static_cast<char>(c);
-      }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    // U+0080 to U+009F are C2 80 to C2 9F in UTF-8.
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    const bool c1_control = c == 0xC2 && next >= 0x80 && next <= 0x9F;
+    if (c == '\\' || c == static_cast<unsigned char>(quote)) {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n' || c == '\r' || c == '\t') {
+      out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";
+    } else if (c < 0x20 || c == 0x7F || c1_control) {
+      char buf[8];
+      auto end = std::to_chars(buf, buf + sizeof buf, c1_control ? next : c, 16).ptr;
+      out += "\\u{" + std::string(buf, end) + "}";
+      i += c1_control ? 1 : 0;
+    } else {
+      out += static_cast<char>(c);
     }
   }
 }
@@ -321,47 +317,16 @@ private:
     ++pos_;
     std::string out;
     while (pos_ < text_.size() && text_[pos_] != quote) {
-      char c = text_[pos_++];
-      if (c != '\\') {
-        out += c;
+      if (text_[pos_] != '\\') {
+        out += text_[pos_++];
         continue;
       }
-      if (pos_ >= text_.size())
+      if (pos_ + 1 >= text_.size())
         break;
-      char e = text_[pos_++];
-      switch (e) {
-      case 'n':
-        out += '\n';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case '\\':
-      case '\'':
-      case '"':
-        out += e;
-        break;
-      case 'u': {
-        std::size_t close = text_.find('}', pos_);
-        std::uint32_t code = 0;
-        if (pos_ >= text_.size() || text_[pos_] != '{' || close == std::string_view::npos ||
-            std::from_chars(text_.data() + pos_ + 1, text_.data() + close, code, 16).ptr !=
-                text_.data() + close ||
-            !detail::is_scalar(code)) {
-          pos_ -= 2;
-          return Failure{fail("an escape `\\u{...}` of a Unicode scalar value")};
-        }
-        detail::append_utf8(out, code);
-        pos_ = close + 1;
-        break;
-      }
-      default:
-        pos_ -= 2;
-        return Failure{fail("an escape (\\n, \\r, \\t, \\\\, \\', \\\", \\u{...})")};
-      }
+      auto escaped = escape();
+      if (!escaped)
+        return escaped.err();
+      detail::append_utf8(out, escaped.ok());
     }
     if (pos_ >= text_.size())
       return Failure{"column " + std::to_string(text_.size() + 1) + ": expected the closing " +
@@ -370,6 +335,60 @@ private:
     if (!detail::is_utf8(out))
       return Failure{"the text is not valid UTF-8"};
     return out;
+  }
+
+  // The character the escape at pos_ (its `\`) stands for; pos_ ends after it.
+  Result<char32_t, Failure> escape() {
+    const std::size_t start = pos_;
+    pos_ += 2;
+    switch (text_[start + 1]) {
+    case 'n':
+      return U'\n';
+    case 'r':
+      return U'\r';
+    case 't':
+      return U'\t';
+    case '\\':
+    case '\'':
+    case '"':
+      return static_cast<char32_t>(text_[start + 1]);
+    case 'u':
+      return unicode_escape(start);
+    default:
+      pos_ = start;
+      return Failure{fail("an escape (\\n, \\r, \\t, \\\\, \\', \\\", \\u{...})")};
+    }
+  }
+
+  // `\u{X}` after its `\u`, with 1 to 6 hexadecimal digits (as WAVE has it)
+  // for a Unicode scalar value: neither a surrogate nor above 10FFFF.
+  Result<char32_t, Failure> unicode_escape(std::size_t start) {
+    std::size_t end = pos_; // at the `}`, when there is one
+    const bool braced = end < text_.size() && text_[end] == '{';
+    if (braced) {
+      ++end;
+      while (end < text_.size() && std::isxdigit(static_cast<unsigned char>(text_[end])))
+        ++end;
+    }
+    const std::size_t digits = braced ? end - pos_ - 1 : 0;
+    // The escape as written, through the character that ends or breaks it.
+    std::string written(text_.substr(start, std::min(end + 1, text_.size()) - start));
+    if (written.size() > 16)
+      written = written.substr(0, 12) + "...";
+    const std::string at = "column " + std::to_string(start + 1) + ": expected ";
+    if (end >= text_.size() || text_[end] != '}' || digits == 0 || digits > 6) {
+      pos_ = start;
+      return Failure{at + "`\\u{` with 1 to 6 hexadecimal digits and `}`, found `" + written + "`"};
+    }
+    std::uint32_t code = 0; // six digits always fit
+    std::from_chars(text_.data() + pos_ + 1, text_.data() + end, code, 16);
+    if (!detail::is_scalar(code)) {
+      pos_ = start;
+      return Failure{at + "a Unicode scalar value (0 to D7FF or E000 to 10FFFF), found `" +
+                     written + "`"};
+    }
+    pos_ = end + 1;
+    return static_cast<char32_t>(code);
   }
 
   // `open` value (`,` value)* `,`? `close`, calling `item` for each.

@@ -19,8 +19,16 @@
 // in a package without one. Not checked: that gated items are compatibly gated,
 // and the names in `include ... with { a as b }`. Nested namespaces
 // (`package a:b:c;`, marked 🪺 in WIT.md) are not supported.
+//
+// WIT may come from people the application does not trust (a manifest's
+// `wit`), so what is read is bounded by the limits below: past them, parsing
+// stops with an error of kind `wit` instead of exhausting the stack, the
+// memory or the patience of its caller. Each is far above what real packages
+// need: all of WASI 0.2 (its .wit files together) is about 100 KB, with types
+// nested a few levels deep.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -34,6 +42,34 @@
 #include <wasmtime/component.hh>
 
 namespace wasm_link::wit {
+
+// The bytes of one .wit file: "api.wit: cannot read the WIT file: it is larger
+// than the limit of 1048576 bytes (2000000 bytes)" from `parse_path`, "api.wit:
+// the text is larger than ..." from `parse`.
+inline constexpr std::size_t max_file_bytes = std::size_t{1} << 20;
+// The bytes of all files `parse_path` reads together (the package and its
+// deps/): "deps/x.wit: with this file, the WIT files read together have more
+// than 4194304 bytes".
+inline constexpr std::size_t max_total_bytes = std::size_t{4} << 20;
+// Items of all files read together: packages, interfaces, worlds, `use` items
+// and names, type definitions, fields and cases, functions, parameters, world
+// imports, exports and includes. The item past the limit is "api.wit:9:3: more
+// than 100000 items (types, fields, functions, parameters and the like) in the
+// WIT read together".
+inline constexpr std::size_t max_items = 100'000;
+// Levels of type nesting, counted as Wasmtime's validator counts them for a
+// component's types (it allows 100 too): a type without parts (`u32`, an enum,
+// a handle) is one level, and `list`, `option`, `result`, `tuple`, `map`,
+// `future`, `stream`, records and variants each add one to their deepest part,
+// so `list<list<u8>>` has three. Aliases and `use` add none. Deeper types are
+// "api.wit:3:14: types nested deeper than 100 levels", at the first type found
+// too deep.
+inline constexpr std::uint32_t max_type_depth = 100;
+// Type aliases (`type a = b;`) met on the way from a type to any of its parts:
+// with `type t2 = t1; type t1 = t0; type t0 = u8;`, t2 has three. More is
+// "api.wit:3:6: type aliases chained more than 100 deep", at the first type
+// found past the limit.
+inline constexpr std::uint32_t max_alias_chain = 100;
 
 struct Location {
   std::string file;
@@ -244,7 +280,8 @@ Result<Package> parse(std::string_view text, std::string_view file_name);
 
 // Parses and resolves the package at `path`: a .wit file, or a folder whose
 // .wit files form one package (at least one declares it; those that do agree)
-// and whose `deps/` holds the packages it uses.
+// and whose `deps/` holds the packages it uses. Only regular files are read
+// (not FIFOs or devices), within the limits above.
 Result<Package> parse_path(const std::filesystem::path &path);
 
 // The WIT spelling of a type: `u32`, `list<string>`, `result<_, error-code>`,

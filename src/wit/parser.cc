@@ -20,12 +20,16 @@ struct Attributes {
 // stops there, so productions need not check for failure after each step.
 class Parser {
 public:
-  Parser(std::string_view text, const std::string &file) : lexer_(text, file) { advance(); }
+  Parser(std::string_view text, const std::string &file, std::size_t &items)
+      : lexer_(text, file), items_(items) {
+    advance();
+  }
 
   Result<File> file() {
     File out;
     // `package name;` may open the file; `package name { ... }` may come anywhere.
     for (bool first = true; !failed() && current_.kind != Token::Kind::end; first = false) {
+      count_item();
       if (!at("package")) {
         package_item(out.package);
         continue;
@@ -136,6 +140,14 @@ private:
     expect(close, "`,` or `" + std::string(close) + "`");
   }
   bool at_end_of_block() const { return at("}") || current_.kind == Token::Kind::end; }
+  // Called where each item starts: items count against max_items, across the
+  // files read together.
+  void count_item() {
+    if (++items_ > max_items)
+      fail(current_.location, "more than " + std::to_string(max_items) +
+                                  " items (types, fields, functions, parameters and the like) "
+                                  "in the WIT read together");
+  }
 
   // Names.
 
@@ -244,8 +256,10 @@ private:
     out.location = std::move(location);
     out.docs = std::move(docs);
     expect("{", "`{` (a nested package)");
-    while (!failed() && !at_end_of_block())
+    while (!failed() && !at_end_of_block()) {
+      count_item();
       package_item(out);
+    }
     expect("}", "`}` or an item of the package");
     return out;
   }
@@ -288,6 +302,7 @@ private:
 
   void interface_items(Interface &into) {
     while (!failed() && !at_end_of_block()) {
+      count_item();
       const std::string docs = current_.docs;
       Attributes attributes = this->attributes();
       if (at("use")) {
@@ -320,6 +335,7 @@ private:
     expect(".");
     expect("{");
     comma_list("}", "a name to use", [&] {
+      count_item();
       UseName name;
       name.location = current_.location;
       name.name = identifier("a name to use");
@@ -343,6 +359,7 @@ private:
   void params(Function &function) {
     expect("(");
     comma_list(")", nullptr, [&] {
+      count_item();
       Param param;
       param.location = current_.location;
       param.name = identifier("a parameter name");
@@ -371,6 +388,7 @@ private:
     auto cases = [&](const char *first, bool payloads) {
       expect("{");
       comma_list("}", first, [&] {
+        count_item();
         Field field;
         field.docs = current_.docs;
         field.location = current_.location;
@@ -391,6 +409,7 @@ private:
       def->kind = TypeDef::Kind::record;
       expect("{");
       comma_list("}", "a record field", [&] {
+        count_item();
         Field field;
         field.docs = current_.docs;
         field.location = current_.location;
@@ -412,8 +431,10 @@ private:
       def->kind = TypeDef::Kind::resource;
       if (!eat(";")) {
         expect("{", "`;` or `{`");
-        while (!failed() && !at_end_of_block())
+        while (!failed() && !at_end_of_block()) {
+          count_item();
           def->functions.push_back(resource_function(def->name));
+        }
         expect("}", "`}`, a method, a static function or `constructor`");
       }
     }
@@ -445,7 +466,20 @@ private:
 
   // Types.
 
+  // A type. Each level of nesting is a call deeper, so the levels are counted
+  // and bounded here, before hostile nesting can exhaust the stack.
   Type type() {
+    if (depth_ == max_type_depth) {
+      fail(current_.location, type_too_deep());
+      return {};
+    }
+    ++depth_;
+    Type out = type_at_this_level();
+    --depth_;
+    return out;
+  }
+
+  Type type_at_this_level() {
     Type out;
     out.location = current_.location;
     static constexpr std::pair<std::string_view, Type::Kind> simple[] = {
@@ -457,67 +491,40 @@ private:
         {"f64", Type::Kind::f64},       {"char", Type::Kind::char_},
         {"string", Type::Kind::string}, {"error-context", Type::Kind::error_context}};
     for (const auto &[word, kind] : simple)
-      if (at(word)) {
-        advance();
+      if (eat(word)) {
         out.kind = kind;
         return out;
       }
-    auto argument = [&] { out.arguments.push_back(type()); };
     if (current_.kind == Token::Kind::identifier) {
       out.kind = Type::Kind::named;
       out.name = identifier();
     } else if (eat("list")) {
       out.kind = Type::Kind::list;
       expect("<");
-      argument();
+      out.arguments.push_back(type());
       if (eat(","))
         out.length = list_length();
       expect(">", out.length ? "`>`" : "`,` or `>`");
     } else if (eat("option")) {
       out.kind = Type::Kind::option;
       expect("<");
-      argument();
+      out.arguments.push_back(type());
       expect(">");
     } else if (eat("result")) {
       out.kind = Type::Kind::result;
-      if (eat("<")) {
-        if (eat("_")) {
-          expect(",");
-        } else {
-          argument();
-          out.has_ok = true;
-          if (!eat(",")) {
-            expect(">", "`,` or `>`");
-            return out;
-          }
-        }
-        argument();
-        out.has_err = true;
-        expect(">");
-      }
+      result_arguments(out);
     } else if (eat("tuple")) {
       out.kind = Type::Kind::tuple;
       expect("<");
-      comma_list(">", "a type", argument);
+      comma_list(">", "a type", [&] { out.arguments.push_back(type()); });
     } else if (eat("map")) {
       out.kind = Type::Kind::map;
-      expect("<");
-      argument();
-      using K = Type::Kind;
-      const K key = out.arguments.back().kind;
-      if (!failed() && !(key == K::bool_ || key == K::char_ || key == K::string ||
-                         (key >= K::s8 && key <= K::u64)))
-        fail(out.arguments.back().location,
-             "expected a map key type (bool, an integer type, char or string), found `" +
-                 to_string(out.arguments.back()) + "`");
-      expect(",");
-      argument();
-      expect(">");
+      map_arguments(out);
     } else if (at("future") || at("stream")) {
       out.kind = at("future") ? Type::Kind::future : Type::Kind::stream;
       advance();
       if (eat("<")) {
-        argument();
+        out.arguments.push_back(type());
         expect(">");
       }
     } else if (at("own") || at("borrow")) {
@@ -530,6 +537,40 @@ private:
       expected("a type");
     }
     return out;
+  }
+
+  // `<T, E>`, `<T>`, `<_, E>` or nothing, after `result`.
+  void result_arguments(Type &out) {
+    if (!eat("<"))
+      return;
+    if (eat("_")) {
+      expect(",");
+    } else {
+      out.arguments.push_back(type());
+      out.has_ok = true;
+      if (!eat(",")) {
+        expect(">", "`,` or `>`");
+        return;
+      }
+    }
+    out.arguments.push_back(type());
+    out.has_err = true;
+    expect(">");
+  }
+
+  // `<K, V>` after `map`, where K is a type a map may be keyed by.
+  void map_arguments(Type &out) {
+    expect("<");
+    const Type &key = out.arguments.emplace_back(type());
+    using K = Type::Kind;
+    if (!failed() && !(key.kind == K::bool_ || key.kind == K::char_ || key.kind == K::string ||
+                       (key.kind >= K::s8 && key.kind <= K::u64)))
+      fail(key.location,
+           "expected a map key type (bool, an integer type, char or string), found `" +
+               to_string(key) + "`");
+    expect(",");
+    out.arguments.push_back(type());
+    expect(">");
   }
 
   std::uint32_t list_length() {
@@ -557,6 +598,7 @@ private:
     world.name = identifier("a world name");
     expect("{");
     while (!failed() && !at_end_of_block()) {
+      count_item();
       const std::string item_docs = current_.docs;
       Attributes attributes = this->attributes();
       if (at("import") || at("export")) {
@@ -640,6 +682,7 @@ private:
     }
     expect("{");
     comma_list("}", "a name to rename", [&] {
+      count_item();
       UseName name;
       name.location = current_.location;
       name.name = identifier("a name to rename");
@@ -653,12 +696,18 @@ private:
   Lexer lexer_;
   Token current_;
   std::optional<Error> error_;
+  std::size_t &items_;
+  std::uint32_t depth_ = 0; // levels of the type being read
 };
 
 } // namespace
 
-Result<File> parse_file(std::string_view text, const std::string &file_name) {
-  return Parser(text, file_name).file();
+Result<File> parse_file(std::string_view text, const std::string &file_name, std::size_t &items) {
+  if (text.size() > max_file_bytes)
+    return Error(Error::Kind::wit, file_name + ": the text is larger than the limit of " +
+                                       std::to_string(max_file_bytes) + " bytes (" +
+                                       std::to_string(text.size()) + " bytes)");
+  return Parser(text, file_name, items).file();
 }
 
 } // namespace wasm_link::wit::detail

@@ -2,6 +2,7 @@
 // own package and about the packages of its nested `package ... { }` blocks.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,7 +35,13 @@ struct File {
   std::vector<PackageSource> nested; // `package space:name { ... }` blocks
 };
 
-// The syntax of one file; `file_name` starts every error's location.
-Result<File> parse_file(std::string_view text, const std::string &file_name);
+// The syntax of one file; `file_name` starts every error's location. `items`
+// counts the items of the files read together, against max_items.
+Result<File> parse_file(std::string_view text, const std::string &file_name, std::size_t &items);
+
+// The error past max_type_depth, the same from the parser and the resolver.
+inline std::string type_too_deep() {
+  return "types nested deeper than " + std::to_string(max_type_depth) + " levels";
+}
 
 } // namespace wasm_link::wit::detail

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <deque>
-#include <functional>
 #include <map>
-#include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace wasm_link::wit::detail {
 namespace {
@@ -140,25 +140,24 @@ private:
     }
     unit.name = *declared->name;
     unit.location = declared->location;
-    for (const Unit &other : units_)
-      if (&other != &unit && other.name == unit.name)
-        fail(unit.location, "package `" + to_string(unit.name) + "` is defined twice (also at " +
-                                to_string(other.location) + ")");
+    auto [same, added] = units_by_name_.emplace(to_string(unit.name), &unit);
+    if (!added)
+      fail(unit.location, "package `" + to_string(unit.name) + "` is defined twice (also at " +
+                              to_string(same->second->location) + ")");
+    versions_[unversioned(unit.name)].push_back(&unit);
   }
+  static std::string unversioned(const PackageName &name) { return name.space + ":" + name.name; }
 
+  // The package `name` names: the one of that version, or without a version
+  // the only one of that name.
   const Unit *find_unit(const PackageName &name, const Location &location) {
-    const Unit *found = nullptr;
-    std::size_t candidates = 0;
-    for (const Unit &unit : units_) {
-      if (unit.name == name)
-        return &unit;
-      if (name.version.empty() && unit.name.space == name.space && unit.name.name == name.name) {
-        found = &unit;
-        ++candidates;
-      }
-    }
+    if (auto it = units_by_name_.find(to_string(name)); it != units_by_name_.end())
+      return it->second;
+    auto versions = versions_.find(unversioned(name));
+    const std::size_t candidates =
+        name.version.empty() && versions != versions_.end() ? versions->second.size() : 0;
     if (candidates == 1)
-      return found;
+      return versions->second.front();
     fail(location, candidates > 1
                        ? "package `" + to_string(name) + "` has several versions here: give one"
                        : "unknown package `" + to_string(name) +
@@ -202,6 +201,7 @@ private:
                         "interface `" + item.name + "` of world `" + world.name + "`",
                         {}});
               define(inline_scope, *item.inline_interface);
+              inline_scopes_.emplace(item.inline_interface.get(), &inline_scope);
             }
       }
     }
@@ -284,32 +284,42 @@ private:
     return scope.interface ? scope.interface->uses : scope.world->uses;
   }
 
-  // Interfaces linked by `use` must not form a cycle.
+  // Interfaces linked by `use` must not form a cycle. The walk keeps its own
+  // stack: a chain of `use` may be as long as there are interfaces.
   void check_interface_cycles() {
-    std::map<const Scope *, int> state; // 1: on `stack`, 2: done
-    std::vector<const Scope *> stack;
-    std::function<void(const Scope &)> visit = [&](const Scope &scope) {
-      state[&scope] = 1;
-      stack.push_back(&scope);
-      for (const Use &use : uses_of(scope)) {
+    std::map<const Scope *, int> state; // 1: on `path`, 2: done
+    struct Step {
+      const Scope *scope;
+      std::size_t next_use = 0;
+    };
+    std::vector<Step> path;
+    for (const Scope &start : scopes_) {
+      if (state[&start] != 0)
+        continue;
+      state[&start] = 1;
+      path.push_back({&start});
+      while (!path.empty() && !failed()) {
+        const auto &uses = uses_of(*path.back().scope);
+        if (path.back().next_use == uses.size()) {
+          state[path.back().scope] = 2;
+          path.pop_back();
+          continue;
+        }
+        const Use &use = uses[path.back().next_use++];
         const Scope *from = used_[&use];
-        if (failed())
-          return;
         if (state[from] == 1) {
           std::string cycle;
-          for (auto it = std::find(stack.begin(), stack.end(), from); it != stack.end(); ++it)
-            cycle += (*it)->what + " -> ";
+          auto it = std::find_if(path.begin(), path.end(),
+                                 [&](const Step &step) { return step.scope == from; });
+          for (; it != path.end(); ++it)
+            cycle += it->scope->what + " -> ";
           fail(use.from.location, "`use` forms a cycle: " + cycle + from->what);
         } else if (state[from] == 0) {
-          visit(*from);
+          state[from] = 1;
+          path.push_back({from});
         }
       }
-      stack.pop_back();
-      state[&scope] = 2;
-    };
-    for (const Scope &scope : scopes_)
-      if (state[&scope] == 0 && !failed())
-        visit(scope);
+    }
   }
 
   void check_used_names(const Scope &scope) {
@@ -323,63 +333,174 @@ private:
   }
 
   // Types.
+  //
+  // Each definition is resolved once, whatever refers to it and however often:
+  // the resolved types share it, so resolving is linear in the size of the WIT.
 
-  // The definition a type name stands for in `scope`, through `use` items.
+  // What resolving a type learns besides its resolved form.
+  struct Measure {
+    // Its levels, as max_type_depth counts them, and the most aliases on one
+    // path into it, as max_alias_chain counts them.
+    std::uint32_t depth = 1, aliases = 0;
+    // A name that stands for a resource, possibly through aliases: the resource.
+    const TypeDef *resource = nullptr;
+  };
+  struct Resolved {
+    // Null for resources: their names are handles, and their functions are
+    // resolved with the interface that defines them (`resource_definition`).
+    std::shared_ptr<const TypeDef> def;
+    Measure measure;
+  };
+
+  // The definition a type name stands for in `scope`, through `use` items
+  // (followed in a loop: there may be a chain of them as long as there are
+  // interfaces, and they form no cycle).
   std::pair<const Scope *, const TypeDef *> definition(const Scope &scope, const std::string &name,
                                                        const Location &location) {
-    auto it = scope.names.find(name);
-    if (it == scope.names.end() || (it->second.type == nullptr && it->second.from == nullptr)) {
-      fail(location, it == scope.names.end()
-                         ? "no type `" + name + "` in " + scope.what
-                         : "`" + name + "` is a function of " + scope.what + ", not a type");
-      return {nullptr, nullptr};
+    const Scope *at = &scope;
+    const std::string *looked_up = &name;
+    while (true) {
+      auto it = at->names.find(*looked_up);
+      if (it == at->names.end() || (it->second.type == nullptr && it->second.from == nullptr)) {
+        fail(location, it == at->names.end()
+                           ? "no type `" + *looked_up + "` in " + at->what
+                           : "`" + *looked_up + "` is a function of " + at->what + ", not a type");
+        return {nullptr, nullptr};
+      }
+      if (it->second.type != nullptr)
+        return {at, it->second.type};
+      looked_up = &it->second.from_name;
+      at = it->second.from;
     }
-    if (it->second.type != nullptr)
-      return {&scope, it->second.type};
-    return definition(*it->second.from, it->second.from_name, location);
   }
 
-  // The resource a name stands for, through aliases (`type r2 = r;`), or null.
+  // The resource a handle's name stands for, through aliases (`type r2 = r;`),
+  // or null.
   const TypeDef *resource(const Scope &scope, const std::string &name, const Location &location) {
     auto [at, def] = definition(scope, name, location);
-    std::set<const TypeDef *> seen; // aliases in a cycle are reported when resolved
-    while (def != nullptr && def->kind == TypeDef::Kind::alias &&
-           def->alias->kind == Type::Kind::named && seen.insert(def).second)
-      std::tie(at, def) = definition(*at, def->alias->name, def->alias->location);
-    return def != nullptr && def->kind == TypeDef::Kind::resource ? def : nullptr;
+    // A definition being resolved refers to itself through the handle: it is
+    // no resource (those are not resolved that way), nor is an alias of itself.
+    if (def == nullptr || resolving_.contains(def))
+      return nullptr;
+    const Resolved *resolved = resolve(*at, *def, location);
+    return resolved != nullptr ? resolved->measure.resource : nullptr;
+  }
+
+  // The path from the type resolved first to the one resolved now is the
+  // resolver's stack, so its levels and aliases are bounded as they open, not
+  // only once the types are resolved and measured (`check`). The type at the
+  // path's start holds all of the path: it is past the limit, and the error is
+  // there.
+  bool open(std::uint32_t levels, std::uint32_t aliases, const Location &location) {
+    if (open_levels_ == 0 && open_aliases_ == 0)
+      path_start_ = location;
+    open_levels_ += levels;
+    open_aliases_ += aliases;
+    if (open_levels_ > max_type_depth)
+      fail(path_start_, type_too_deep());
+    else if (open_aliases_ > max_alias_chain)
+      fail(path_start_, aliases_too_long());
+    return !failed();
+  }
+  void close(std::uint32_t levels, std::uint32_t aliases) {
+    open_levels_ -= levels;
+    open_aliases_ -= aliases;
+  }
+  static std::string aliases_too_long() {
+    return "type aliases chained more than " + std::to_string(max_alias_chain) + " deep";
+  }
+  // Checks what a resolved type or definition measures against the limits.
+  void check(const Measure &measure, const Location &location) {
+    if (measure.depth > max_type_depth)
+      fail(location, type_too_deep());
+    else if (measure.aliases > max_alias_chain)
+      fail(location, aliases_too_long());
   }
 
   Type type(const Scope &scope, const Type &written) {
-    Type out = written;
-    for (Type &argument : out.arguments)
-      argument = type(scope, argument);
-    if (failed())
-      return out;
-    if (written.kind == Type::Kind::own || written.kind == Type::Kind::borrow) {
-      if (resource(scope, written.name, written.location) == nullptr && !failed())
-        fail(written.location, "`" + written.name + "` is not a resource, so `" +
-                                   to_string(written) + "` is not a handle");
-    } else if (written.kind == Type::Kind::named) {
-      if (resource(scope, written.name, written.location) != nullptr) {
-        out.kind = Type::Kind::own;
-      } else if (auto [at, def] = definition(scope, written.name, written.location); def) {
-        out.definition = type_definition(*at, *def, written.location);
+    Measure ignored;
+    return type(scope, written, ignored);
+  }
+
+  Type type(const Scope &scope, const Type &written, Measure &measure) {
+    if (written.kind == Type::Kind::named)
+      return named(scope, written, measure);
+    // Copied field by field, without its arguments, which are resolved one by
+    // one: copying them whole at each level would make resolving quadratic in
+    // the nesting.
+    Type out;
+    out.kind = written.kind;
+    out.has_ok = written.has_ok;
+    out.has_err = written.has_err;
+    out.length = written.length;
+    out.name = written.name;
+    out.location = written.location;
+    measure = Measure{};
+    if (open(1, 0, written.location))
+      for (const Type &argument : written.arguments) {
+        Measure inner;
+        out.arguments.push_back(type(scope, argument, inner));
+        measure.depth = std::max(measure.depth, inner.depth + 1);
+        measure.aliases = std::max(measure.aliases, inner.aliases);
       }
-    }
+    close(1, 0);
+    check(measure, written.location);
+    if ((written.kind == Type::Kind::own || written.kind == Type::Kind::borrow) && !failed() &&
+        resource(scope, written.name, written.location) == nullptr && !failed())
+      fail(written.location, "`" + written.name + "` is not a resource, so `" + to_string(written) +
+                                 "` is not a handle");
     return out;
   }
 
-  std::shared_ptr<const TypeDef> type_definition(const Scope &scope, const TypeDef &def,
-                                                 const Location &reference) {
+  // A name: an owned handle when it stands for a resource, else a link to
+  // what it names.
+  Type named(const Scope &scope, const Type &written, Measure &measure) {
+    Type out = written;
+    auto [at, def] = definition(scope, written.name, written.location);
+    const Resolved *resolved = def != nullptr ? resolve(*at, *def, written.location) : nullptr;
+    if (resolved == nullptr)
+      return out;
+    measure = resolved->measure;
+    if (measure.resource != nullptr)
+      out.kind = Type::Kind::own;
+    else
+      out.definition = resolved->def;
+    return out;
+  }
+
+  // A definition, resolved the first time it is asked for.
+  const Resolved *resolve(const Scope &scope, const TypeDef &def, const Location &reference) {
     if (auto it = resolved_.find(&def); it != resolved_.end())
-      return it->second;
+      return &it->second;
+    if (def.kind == TypeDef::Kind::resource)
+      return &resolved_.emplace(&def, Resolved{nullptr, {1, 0, &def}}).first->second;
     if (!resolving_.insert(&def).second) {
       fail(reference, "type `" + def.name + "` depends on itself");
       return nullptr;
     }
+    // Records and variants are a level around their parts; an alias adds no
+    // level but is one more alias. (Enums and flags have no parts to open.)
+    const bool alias = def.kind == TypeDef::Kind::alias;
+    const bool level = def.kind == TypeDef::Kind::record || def.kind == TypeDef::Kind::variant;
+    Resolved out{nullptr, {}};
+    if (open(level ? 1 : 0, alias ? 1 : 0, def.location))
+      out = resolve_parts(scope, def);
+    close(level ? 1 : 0, alias ? 1 : 0);
+    resolving_.erase(&def);
+    check(out.measure, def.location);
+    if (failed())
+      return nullptr;
+    return &resolved_.emplace(&def, std::move(out)).first->second;
+  }
+
+  // An alias's type, or the fields and cases of a record, variant, enum or flags.
+  Resolved resolve_parts(const Scope &scope, const TypeDef &def) {
     auto out = std::make_shared<TypeDef>(def);
-    if (def.alias)
-      out->alias = type(scope, *def.alias);
+    Measure measure;
+    if (def.alias) {
+      out->alias = type(scope, *def.alias, measure);
+      ++measure.aliases;
+    }
     const std::string what = def.kind == TypeDef::Kind::record  ? "field"
                              : def.kind == TypeDef::Kind::flags ? "flag"
                              : def.kind == TypeDef::Kind::enum_ ? "enum case"
@@ -387,9 +508,19 @@ private:
     UniqueNames fields;
     for (Field &field : out->fields) {
       unique(fields, what, field.name, field.location);
-      if (field.type)
-        field.type = type(scope, *field.type);
+      if (!field.type)
+        continue;
+      Measure inner;
+      field.type = type(scope, *field.type, inner);
+      measure.depth = std::max(measure.depth, inner.depth + 1);
+      measure.aliases = std::max(measure.aliases, inner.aliases);
     }
+    return {std::move(out), measure};
+  }
+
+  // A resource's definition with its functions resolved.
+  std::shared_ptr<const TypeDef> resource_definition(const Scope &scope, const TypeDef &def) {
+    auto out = std::make_shared<TypeDef>(def);
     UniqueNames functions;
     const Function *constructor = nullptr;
     for (Function &function : out->functions) {
@@ -405,9 +536,15 @@ private:
         constructor = &function;
       function = this->function(scope, function, &def);
     }
-    resolving_.erase(&def);
-    resolved_.emplace(&def, out);
     return out;
+  }
+
+  // A definition of an interface or world, as the output holds it.
+  std::shared_ptr<const TypeDef> type_definition(const Scope &scope, const TypeDef &def) {
+    if (def.kind == TypeDef::Kind::resource)
+      return resource_definition(scope, def);
+    const Resolved *resolved = resolve(scope, def, def.location);
+    return resolved != nullptr ? resolved->def : nullptr;
   }
 
   Function function(const Scope &scope, const Function &written, const TypeDef *owner) {
@@ -420,7 +557,7 @@ private:
     if (written.result) {
       out.result = type(scope, *written.result);
       // Borrowed handles live for one call, so results cannot hold them.
-      if (!failed() && holds(*out.result, {Type::Kind::borrow}))
+      if (!failed() && holds_borrow_(*out.result))
         fail(written.result->location,
              "a result cannot hold a `borrow` handle, found `" + to_string(*written.result) + "`");
     }
@@ -456,7 +593,7 @@ private:
       check_gates(*scope.unit, def->gates, def->location);
       for (const Function &function : def->functions)
         check_gates(*scope.unit, function.gates, function.location);
-      def = type_definition(scope, *def, def->location);
+      def = type_definition(scope, *def);
     }
     for (Function &function : out.functions) {
       check_gates(*scope.unit, function.gates, function.location);
@@ -469,7 +606,7 @@ private:
     World out = *scope.world;
     check_gates(*scope.unit, out.gates, out.location);
     for (auto &def : out.types)
-      def = type_definition(scope, *def, def->location);
+      def = type_definition(scope, *def);
     for (auto *items : {&out.imports, &out.exports}) {
       UniqueNames names;
       const std::string what = items == &out.imports ? "import" : "export";
@@ -484,13 +621,9 @@ private:
           unique(names, what, item.name, item.location);
         if (item.function)
           item.function = function(scope, *item.function, nullptr);
-        if (item.inline_interface) {
-          auto inline_scope =
-              std::find_if(scopes_.begin(), scopes_.end(), [&](const Scope &candidate) {
-                return candidate.interface == item.inline_interface.get();
-              });
-          item.inline_interface = std::make_shared<Interface>(interface(*inline_scope));
-        }
+        if (item.inline_interface)
+          item.inline_interface = std::make_shared<Interface>(
+              interface(*inline_scopes_.at(item.inline_interface.get())));
       }
     }
     for (const Include &include : out.includes) {
@@ -513,26 +646,41 @@ private:
   }
 
   std::deque<Unit> units_;
+  // Packages by `space:name@version`, and by `space:name` all their versions.
+  std::map<std::string, const Unit *, std::less<>> units_by_name_;
+  std::map<std::string, std::vector<const Unit *>, std::less<>> versions_;
   std::deque<Scope> scopes_;
-  std::map<const TypeDef *, std::shared_ptr<const TypeDef>> resolved_;
-  std::set<const TypeDef *> resolving_;
-  std::map<const Use *, const Scope *> used_; // the interface each `use` names
+  // The scopes of worlds' `import x: interface { ... }`.
+  std::map<const Interface *, const Scope *> inline_scopes_;
+  // The interface each `use` names.
+  std::map<const Use *, const Scope *> used_;
+  std::unordered_map<const TypeDef *, Resolved> resolved_;
+  std::unordered_set<const TypeDef *> resolving_;
+  // The path being resolved: see `open`.
+  std::uint32_t open_levels_ = 0, open_aliases_ = 0;
+  Location path_start_;
+  Holds holds_borrow_{Type::Kind::borrow};
   std::optional<Error> error_;
 };
 
 } // namespace
 
-bool holds(const Type &type, std::initializer_list<Type::Kind> kinds) {
-  auto inside = [&](const Type &part) { return holds(part, kinds); };
-  if (std::find(kinds.begin(), kinds.end(), type.kind) != kinds.end() ||
+bool Holds::operator()(const Type &type) {
+  auto inside = [&](const Type &part) { return (*this)(part); };
+  if (std::find(kinds_.begin(), kinds_.end(), type.kind) != kinds_.end() ||
       std::any_of(type.arguments.begin(), type.arguments.end(), inside))
     return true;
   if (!type.definition)
     return false;
   const TypeDef &def = *type.definition;
-  return (def.alias && inside(*def.alias)) ||
-         std::any_of(def.fields.begin(), def.fields.end(),
-                     [&](const Field &field) { return field.type && inside(*field.type); });
+  if (auto known = known_.find(&def); known != known_.end())
+    return known->second;
+  const bool found = (def.alias && inside(*def.alias)) ||
+                     std::any_of(def.fields.begin(), def.fields.end(), [&](const Field &field) {
+                       return field.type && inside(*field.type);
+                     });
+  known_.emplace(&def, found);
+  return found;
 }
 
 Result<Package> resolve(const PackageSources &root, const std::vector<PackageSources> &others) {

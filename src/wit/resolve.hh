@@ -5,6 +5,7 @@
 #include "parser.hh"
 
 #include <initializer_list>
+#include <unordered_map>
 #include <vector>
 
 namespace wasm_link::wit::detail {
@@ -21,8 +22,18 @@ struct PackageSources {
 // others as its dependencies.
 Result<Package> resolve(const PackageSources &root, const std::vector<PackageSources> &others);
 
-// Whether a resolved type has a part of one of `kinds` anywhere inside it,
-// definitions included.
-bool holds(const Type &type, std::initializer_list<Type::Kind> kinds);
+// Whether resolved types have a part of one of `kinds` anywhere inside them,
+// definitions included. Definitions are shared, so each is looked into once
+// however many of the types asked about reach it: asking about every function
+// of an interface costs no more than the interface's size.
+class Holds {
+public:
+  Holds(std::initializer_list<Type::Kind> kinds) : kinds_(kinds) {}
+  bool operator()(const Type &type);
+
+private:
+  std::vector<Type::Kind> kinds_;
+  std::unordered_map<const TypeDef *, bool> known_;
+};
 
 } // namespace wasm_link::wit::detail

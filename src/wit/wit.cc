@@ -1,21 +1,20 @@
 #include <wasm_link/wit.hh>
 
+#include <wasm_link/files.hh>
+
 #include "parser.hh"
 #include "resolve.hh"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace wasm_link::wit {
 namespace {
 
 Result<std::string> read_file(const std::filesystem::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!in || !(text << in.rdbuf()))
-    return Error(Error::Kind::wit, path.string() + ": cannot read the file");
-  return text.str();
+  auto bytes = read_regular_file(path, max_file_bytes);
+  if (!bytes)
+    return Error(Error::Kind::wit, path.string() + ": cannot read the WIT file: " + bytes.err());
+  return std::string(bytes.ok_ref().begin(), bytes.ok_ref().end());
 }
 
 // The .wit files directly in `folder`, in name order so that errors and the
@@ -34,6 +33,7 @@ std::vector<std::filesystem::path> wit_files(const std::filesystem::path &folder
 struct Sources {
   std::vector<std::unique_ptr<detail::File>> files;
   std::vector<detail::PackageSources> nested;
+  std::size_t bytes = 0, items = 0; // of all files so far, against the limits
 
   Result<detail::PackageSources> add(const std::vector<std::filesystem::path> &paths,
                                      std::string where) {
@@ -42,7 +42,13 @@ struct Sources {
       auto text = read_file(path);
       if (!text)
         return text.err();
-      auto file = detail::parse_file(text.ok_ref(), path.string());
+      bytes += text.ok_ref().size();
+      if (bytes > max_total_bytes)
+        return Error(Error::Kind::wit, path.string() +
+                                           ": with this file, the WIT files read "
+                                           "together have more than " +
+                                           std::to_string(max_total_bytes) + " bytes");
+      auto file = detail::parse_file(text.ok_ref(), path.string(), items);
       if (!file)
         return file.err();
       add(std::make_unique<detail::File>(file.ok()), package);
@@ -57,14 +63,12 @@ struct Sources {
   }
 };
 
-ReturnKind returns(const Function &function) {
+ReturnKind returns(const Function &function, detail::Holds &holds_handles) {
   if (function.kind == Function::Kind::constructor && !function.result)
     return ReturnKind::value_with_resources; // the implicit `own<R>`
   if (!function.result)
     return ReturnKind::none;
-  return detail::holds(*function.result, {Type::Kind::own, Type::Kind::borrow})
-             ? ReturnKind::value_with_resources
-             : ReturnKind::value;
+  return holds_handles(*function.result) ? ReturnKind::value_with_resources : ReturnKind::value;
 }
 
 } // namespace
@@ -124,7 +128,8 @@ const World *Package::find_world(std::string_view name) const {
 }
 
 Result<Package> parse(std::string_view text, std::string_view file_name) {
-  auto file = detail::parse_file(text, std::string(file_name));
+  std::size_t items = 0;
+  auto file = detail::parse_file(text, std::string(file_name), items);
   if (!file)
     return file.err();
   Sources sources;
@@ -267,8 +272,9 @@ wasm_link::Interface binding_interface(const Interface &interface) {
   for (const auto &def : interface.types)
     if (def->kind == TypeDef::Kind::resource && def->gates.unstable.empty())
       out.resource(def->name);
+  detail::Holds holds_handles{Type::Kind::own, Type::Kind::borrow};
   for (const Function *function : exported_functions(interface))
-    out.function(function->component_name(), returns(*function));
+    out.function(function->component_name(), returns(*function, holds_handles));
   return out;
 }
 

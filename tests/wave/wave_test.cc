@@ -126,5 +126,127 @@ TEST_F(Wave, ValuesThatDoNotFitSayWhereAndWhatWasExpected) {
             "column 2: expected `(` of a `(key, value)` entry, found `\"`");
 }
 
+// Each escape in both directions: how to_string writes the value, and that
+// parse_wave reads that text back as the same value.
+TEST_F(Wave, EscapesInStringsBothWays) {
+  using namespace std::string_literals;
+  const std::pair<std::string, std::string> cases[] = {
+      {"\r", R"("\r")"},
+      {"\\", R"("\\")"},
+      {"\"", R"("\"")"},
+      {"'", R"("'")"}, // only the string's own quote is escaped
+      {"\t", R"("\t")"},
+      {"\n", R"("\n")"},
+      {"a\r\nb", R"("a\r\nb")"},
+      {"\0"s, R"("\u{0}")"},
+      {"\x01", R"("\u{1}")"},
+      {"\x1b[0m", R"("\u{1b}[0m")"},
+      {"\x1f", R"("\u{1f}")"},
+      {"\x7f", R"("\u{7f}")"},
+      {"\u0080", R"("\u{80}")"}, // C1 controls are control characters too
+      {"\u009f", R"("\u{9f}")"},
+      {"\u00a0é😀", "\"\u00a0é😀\""}, // what is not a control character is written as is
+      {" ~", R"(" ~")"},
+  };
+  for (const auto &[value, text] : cases) {
+    EXPECT_EQ(to_string(Val::string(value)), text);
+    auto parsed = parse_wave(text, param("echo-string"));
+    ASSERT_TRUE(parsed) << text << ": " << parsed.err();
+    EXPECT_EQ(parsed.ok_ref().get_string(), value) << text;
+  }
+}
+
+TEST_F(Wave, EscapesInCharsBothWays) {
+  const std::pair<char32_t, std::string> cases[] = {
+      {U'\r', R"('\r')"},
+      {U'\\', R"('\\')"},
+      {U'\'', R"('\'')"},
+      {U'"', R"('"')"}, // only the char's own quote is escaped
+      {U'\t', R"('\t')"},
+      {U'\n', R"('\n')"},
+      {U'\0', R"('\u{0}')"},
+      {U'\x01', R"('\u{1}')"},
+      {U'\x7f', R"('\u{7f}')"},
+      {U'\u0085', R"('\u{85}')"},
+      {U'λ', "'λ'"},
+      {U'\U0010FFFF', "'\U0010FFFF'"},
+  };
+  for (const auto &[value, text] : cases) {
+    EXPECT_EQ(to_string(Val::char_(value)), text);
+    auto parsed = parse_wave(text, param("echo-char"));
+    ASSERT_TRUE(parsed) << text << ": " << parsed.err();
+    EXPECT_EQ(static_cast<std::uint32_t>(get_char(parsed.ok_ref())),
+              static_cast<std::uint32_t>(value))
+        << text;
+  }
+}
+
+// Every character up to U+00FF as a char and in a string, printed and parsed
+// back: control characters print as `\u{..}` (or `\n`, `\r`, `\t`), the
+// rest as themselves.
+TEST_F(Wave, EveryControlCharacterRoundTrips) {
+  for (char32_t c = 0; c <= 0xFF; ++c) {
+    std::string utf8;
+    if (c < 0x80) {
+      utf8 += static_cast<char>(c);
+    } else {
+      utf8 += static_cast<char>(0xC0 | (c >> 6));
+      utf8 += static_cast<char>(0x80 | (c & 0x3F));
+    }
+    const std::string printed = to_string(Val::string(utf8));
+    const bool control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
+    if (control && c != U'\n' && c != U'\r' && c != U'\t') {
+      EXPECT_TRUE(printed.starts_with("\"\\u{")) << printed;
+    } else if (!control && c != U'"' && c != U'\\') {
+      EXPECT_EQ(printed, "\"" + utf8 + "\"");
+    }
+    auto string = parse_wave(printed, param("echo-string"));
+    ASSERT_TRUE(string) << printed << ": " << string.err();
+    EXPECT_EQ(string.ok_ref().get_string(), utf8) << printed;
+    const std::string printed_char = to_string(Val::char_(c));
+    auto parsed_char = parse_wave(printed_char, param("echo-char"));
+    ASSERT_TRUE(parsed_char) << printed_char << ": " << parsed_char.err();
+    EXPECT_EQ(static_cast<std::uint32_t>(get_char(parsed_char.ok_ref())),
+              static_cast<std::uint32_t>(c))
+        << printed_char;
+  }
+}
+
+TEST_F(Wave, UnicodeEscapesTakeOneToSixDigits) {
+  const std::pair<std::string, std::string> cases[] = {
+      {R"("\u{41}")", "A"},
+      {R"("\u{00007F}")", "\x7f"},
+      {R"("\u{e9}\u{E9}")", "éé"},
+      {R"("\u{10FFFF}")", "\U0010FFFF"},
+      {R"("\u{D7FF}\u{E000}")", "\uD7FF\uE000"},
+  };
+  for (const auto &[text, value] : cases) {
+    auto parsed = parse_wave(text, param("echo-string"));
+    ASSERT_TRUE(parsed) << text << ": " << parsed.err();
+    EXPECT_EQ(parsed.ok_ref().get_string(), value) << text;
+  }
+}
+
+// Escapes that name no Unicode scalar value are errors, never a NUL.
+TEST_F(Wave, InvalidUnicodeEscapesAreErrors) {
+  const std::string digits = "expected `\\u{` with 1 to 6 hexadecimal digits and `}`, found ";
+  const std::string scalar =
+      "expected a Unicode scalar value (0 to D7FF or E000 to 10FFFF), found ";
+  EXPECT_EQ(error("echo-string", R"("\u{FFFFFFFFFFFFFFFFFFFF}")"),
+            "column 2: " + digits + R"(`\u{FFFFFFFFF...`)");
+  EXPECT_EQ(error("echo-char", R"('\u{}')"), "column 2: " + digits + R"(`\u{}`)");
+  EXPECT_EQ(error("echo-string", R"("\u{}")"), "column 2: " + digits + R"(`\u{}`)");
+  EXPECT_EQ(error("echo-string", R"("\u{0000041}")"), "column 2: " + digits + R"(`\u{0000041}`)");
+  EXPECT_EQ(error("echo-string", R"("ab\u{4g}")"), "column 4: " + digits + R"(`\u{4g`)");
+  EXPECT_EQ(error("echo-string", R"("\u41")"), "column 2: " + digits + R"(`\u4`)");
+  EXPECT_EQ(error("echo-string", R"("\u{41")"), "column 2: " + digits + R"(`\u{41"`)");
+  EXPECT_EQ(error("echo-string", R"("\u{41)"), "column 2: " + digits + R"(`\u{41`)");
+  EXPECT_EQ(error("echo-string", R"("\u{D800}")"), "column 2: " + scalar + R"(`\u{D800}`)");
+  EXPECT_EQ(error("echo-string", R"("\u{dfff}")"), "column 2: " + scalar + R"(`\u{dfff}`)");
+  EXPECT_EQ(error("echo-char", R"('\u{D800}')"), "column 2: " + scalar + R"(`\u{D800}`)");
+  EXPECT_EQ(error("echo-string", R"("\u{110000}")"), "column 2: " + scalar + R"(`\u{110000}`)");
+  EXPECT_EQ(error("echo-char", R"('\u{FFFFFF}')"), "column 2: " + scalar + R"(`\u{FFFFFF}`)");
+}
+
 } // namespace
 } // namespace wasm_link

@@ -10,6 +10,10 @@
 #include "support.hh"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <fstream>
 
 namespace wasm_link {
 namespace {
@@ -769,6 +773,214 @@ TEST_F(WitMatches, FunctionSignatures) {
   // Parameter names do not matter.
   auto renamed = package("f: func(other-name: u32) -> u32;");
   EXPECT_TRUE(wit::matches(renamed.interfaces[0].functions[0], found.at("echo-u32")));
+}
+
+// Limits on hostile WIT: each is an error with a location, never a crash, and
+// comes quickly (these inputs took seconds to minutes, gigabytes, or the whole
+// stack before).
+
+// `n` levels of `open` around `u8`, closed with `close`.
+std::string nested(std::string_view open, std::string_view close, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i)
+    out += open;
+  out += "u8";
+  for (std::size_t i = 0; i < n; ++i)
+    out += close;
+  return out;
+}
+
+// The location, in bad.wit, of the first `needle` in one-line `text`.
+std::string at(std::string_view text, std::string_view needle) {
+  return "bad.wit:1:" + std::to_string(text.find(needle) + 1);
+}
+
+// `items` one after the other, or from the last to the first.
+std::string joined(const std::vector<std::string> &items, bool reversed) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += items[reversed ? items.size() - 1 - i : i];
+  return out;
+}
+
+// How long `f` takes, in seconds.
+template <typename F> double seconds(F f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(WitLimits, TypesNestedDeeperThan100LevelsAreRefused) {
+  const std::string prefix = "package a:b; interface i { type t = ";
+  // `u8` inside 99 lists is 100 levels.
+  EXPECT_EQ(error_of(prefix + nested("list<", ">", 99) + "; }"), "");
+  EXPECT_EQ(error_of(prefix + nested("list<", ">", 100) + "; }"),
+            "bad.wit:1:537: types nested deeper than 100 levels");
+  const std::pair<std::string_view, std::string_view> kinds[] = {
+      {"list<", ">"},    {"option<", ">"},    {"tuple<", ">"},
+      {"result<", ">"},  {"tuple<u8, ", ">"}, {"result<_, ", ">"},
+      {"map<u8, ", ">"}, {"stream<", ">"},    {"list<", ""}, // never closed
+  };
+  for (const auto &[open, close] : kinds) {
+    const std::string text = prefix + nested(open, close, 50'000) + "; }";
+    // The first type of the 101st level: the next opener, or the `u8` before it.
+    const std::size_t column = prefix.size() + 99 * open.size() +
+                               (open.find("u8") != open.npos ? open.find("u8") : open.size()) + 1;
+    EXPECT_EQ(error_of(text),
+              "bad.wit:1:" + std::to_string(column) + ": types nested deeper than 100 levels")
+        << open;
+  }
+}
+
+// Levels count through names: records and variants are one each.
+TEST(WitLimits, TypesNestedThroughNamesAreRefused) {
+  // r0 has two levels, r<n> has n + 2.
+  auto records = [](int last, bool reversed) {
+    std::vector<std::string> items{"record r0 { a: u8 } "};
+    for (int i = 1; i <= last; ++i)
+      items.push_back("record r" + std::to_string(i) + " { a: r" + std::to_string(i - 1) + " } ");
+    return "package a:b; interface i { " + joined(items, reversed) + "}";
+  };
+  EXPECT_EQ(error_of(records(98, false)), "");
+  const std::string in_order = records(20'000, false);
+  EXPECT_EQ(error_of(in_order), at(in_order, "r99 {") + ": types nested deeper than 100 levels");
+  // Resolved from the outside in: the first type found too deep is the first written.
+  const std::string reversed = records(20'000, true);
+  EXPECT_EQ(error_of(reversed), at(reversed, "r20000") + ": types nested deeper than 100 levels");
+
+  // A variant of depth 51 inside 50 lists is 101 levels deep.
+  const std::string variant = "variant v0 { a(" + nested("option<", ">", 49) + "), b } ";
+  const std::string lists = "type t = " + nested("list<", ">", 50) + "; ";
+  const std::string list_of_variant = "package a:b; interface i { " + variant +
+                                      lists.substr(0, lists.find("u8")) + "v0" +
+                                      lists.substr(lists.find("u8") + 2) + "}";
+  EXPECT_EQ(error_of(list_of_variant),
+            at(list_of_variant, "list<") + ": types nested deeper than 100 levels");
+}
+
+// The input that took 7 s and 4.4 GB to resolve.
+TEST(WitLimits, Depth8000IsRefusedQuickly) {
+  const std::string text =
+      "package a:b; interface i { type t = " + nested("list<", ">", 8'000) + "; }";
+  std::string error;
+  EXPECT_LT(seconds([&] { error = error_of(text); }), 1.0);
+  EXPECT_EQ(error, "bad.wit:1:537: types nested deeper than 100 levels");
+}
+
+// Chains of aliases: 20,000 took minutes to resolve, in either order.
+TEST(WitLimits, AliasChainsLongerThan100AreRefusedQuickly) {
+  auto chain = [](int last, bool reversed) {
+    std::vector<std::string> items{"type t0 = u8; "};
+    for (int i = 1; i <= last; ++i)
+      items.push_back("type t" + std::to_string(i) + " = t" + std::to_string(i - 1) + "; ");
+    return "package a:b; interface i { " + joined(items, reversed) + "f: func(x: t" +
+           std::to_string(last) + "); }";
+  };
+  // t0 is one alias, t99 a hundred.
+  auto package = take(wit::parse(chain(99, false), "chain.wit"));
+  EXPECT_EQ(wit::to_string(package.interfaces[0].functions[0]), "func(x: t99)");
+  EXPECT_EQ(package.interfaces[0].functions[0].params[0].type.definition->name, "t99");
+
+  const std::string in_order = chain(20'000, false);
+  std::string error;
+  EXPECT_LT(seconds([&] { error = error_of(in_order); }), 1.0);
+  EXPECT_EQ(error, at(in_order, "t100 =") + ": type aliases chained more than 100 deep");
+  const std::string reversed = chain(20'000, true);
+  EXPECT_LT(seconds([&] { error = error_of(reversed); }), 1.0);
+  EXPECT_EQ(error, at(reversed, "t20000") + ": type aliases chained more than 100 deep");
+}
+
+// Types that share definitions: a result whose records, unfolded, would have
+// 3^89 parts is checked for `borrow` handles, and its handles are found, by
+// looking at each definition once (before, neither ended).
+TEST(WitLimits, SharedDefinitionsAreLookedAtOnce) {
+  auto dag = [](const std::string &handle) {
+    std::string text = "package a:b; interface i { resource res; record r0 { a: " + handle + " } ";
+    for (int i = 1; i < 90; ++i) {
+      const std::string previous = "r" + std::to_string(i - 1);
+      text += "record r" + std::to_string(i) + " { a: " + previous + ", b: " + previous +
+              ", c: " + previous + " } ";
+    }
+    return text + "f: func() -> r89; }";
+  };
+  const std::string borrowing = dag("borrow<res>");
+  std::string error;
+  EXPECT_LT(seconds([&] { error = error_of(borrowing); }), 0.5);
+  EXPECT_EQ(error,
+            at(borrowing, "r89; }") + ": a result cannot hold a `borrow` handle, found `r89`");
+  auto package = take(wit::parse(dag("res"), "dag.wit"));
+  const Interface i = wit::binding_interface(package.interfaces[0]);
+  EXPECT_EQ(i.find("f")->returns, ReturnKind::value_with_resources);
+}
+
+// `use` through 10,000 interfaces, one after the other.
+TEST(WitLimits, LongUseChainResolves) {
+  std::string text = "package a:b; interface i0 { type t = u8; } ";
+  for (int i = 1; i < 10'000; ++i)
+    text += "interface i" + std::to_string(i) + " { use i" + std::to_string(i - 1) + ".{t}; } ";
+  text += "interface last { use i9999.{t}; f: func(x: t); }";
+  auto package = take(wit::parse(text, "uses.wit"));
+  const wit::Type &t = package.find_interface("last")->functions[0].params[0].type;
+  ASSERT_TRUE(t.definition);
+  EXPECT_EQ(wit::to_string(*t.definition->alias), "u8");
+}
+
+TEST(WitLimits, MoreThan100000ItemsAreRefused) {
+  // The package, the interface and the enum are three items; its cases the rest.
+  std::string text = "package a:b; interface i { enum e { ";
+  for (int i = 0; i < 99'998; ++i)
+    text += "c" + std::to_string(i) + ", ";
+  text += "} }";
+  EXPECT_EQ(error_of(text), at(text, "c99997,") +
+                                ": more than 100000 items (types, fields, functions, parameters "
+                                "and the like) in the WIT read together");
+}
+
+TEST(WitLimits, FilesLargerThan1MiBAreRefused) {
+  const std::string header = "package a:b;\n";
+  std::string text =
+      header + "//" + std::string(wit::max_file_bytes - header.size() - 3, 'x') + "\n";
+  ASSERT_EQ(text.size(), wit::max_file_bytes);
+  EXPECT_EQ(error_of(text), "");
+  text += "\n";
+  EXPECT_EQ(error_of(text),
+            "bad.wit: the text is larger than the limit of 1048576 bytes (1048577 bytes)");
+}
+
+// parse_path reads regular files only, each up to 1 MiB and all up to 4 MiB.
+TEST(WitLimits, ParsePathBoundsWhatItReads) {
+  const auto folder = std::filesystem::path(::testing::TempDir()) / "wit_limits";
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder / "deps");
+  auto write = [](const std::filesystem::path &path, std::size_t comment_bytes) {
+    std::ofstream(path) << "package a:b;\n//" << std::string(comment_bytes, 'x') << "\n";
+  };
+  write(folder / "big.wit", wit::max_file_bytes);
+  auto big = wit::parse_path(folder / "big.wit");
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.err_ref().message(), (folder / "big.wit").string() +
+                                         ": cannot read the WIT file: it is larger than the limit "
+                                         "of 1048576 bytes (1048592 bytes)");
+  std::filesystem::remove(folder / "big.wit");
+
+  // Five files of 900 KB: the fifth, in name order, is past the total.
+  for (char name = 'a'; name <= 'e'; ++name)
+    write(folder / (std::string(1, name) + ".wit"), 900'000);
+  auto total = wit::parse_path(folder);
+  ASSERT_FALSE(total);
+  EXPECT_EQ(total.err_ref().message(),
+            (folder / "e.wit").string() +
+                ": with this file, the WIT files read together have more than 4194304 bytes");
+  for (char name = 'b'; name <= 'e'; ++name)
+    std::filesystem::remove(folder / (std::string(1, name) + ".wit"));
+
+  // A FIFO would block the reader.
+  ASSERT_EQ(mkfifo((folder / "deps" / "pipe.wit").c_str(), 0600), 0);
+  auto fifo = wit::parse_path(folder);
+  ASSERT_FALSE(fifo);
+  EXPECT_EQ(fifo.err_ref().message(), (folder / "deps" / "pipe.wit").string() +
+                                          ": cannot read the WIT file: it is not a regular file");
+  std::filesystem::remove_all(folder);
 }
 
 } // namespace
