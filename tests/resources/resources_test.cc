@@ -227,6 +227,8 @@ TEST_F(Resources, OwnArgumentGivesTheHandleBackToItsOwner) {
   auto consumed = take(b.dispatch("counters", "consume", std::vector<Val>{handle}));
   // Only b owns the handle: a is not called with it.
   EXPECT_EQ(consumed.find("a")->err_ref().kind(), DispatchError::Kind::invalid_resource_handle);
+  EXPECT_EQ(consumed.find("a")->err_ref().message(),
+            "invalid-resource-handle (the handles passed belong to plugin `b`)");
   EXPECT_EQ(value_of(consumed, "b").get_u32(), 4u);
   EXPECT_EQ(u32(b, "destroyed", "b"), 1u) << "consume dropped it inside b";
   EXPECT_EQ(b.live_handles(), 1u) << "only a's handle is left";
