@@ -1,6 +1,7 @@
 // Applying a plugin's Limits: caps and initial budgets at instantiation, per-call
 // budgets before each call, and the epoch ticker behind wall-clock timeouts.
 #include "plugin_state.hh"
+#include "shim.h"
 
 #include <atomic>
 #include <map>
@@ -80,9 +81,10 @@ Result<std::monostate> apply_limits_at_instantiation(const wasmtime::Engine &eng
 
   if (limits.max_memory_bytes || limits.max_table_elements || limits.max_instances ||
       limits.max_tables || limits.max_memories)
-    plugin.store.limiter(limits.max_memory_bytes.value_or(-1),
-                         limits.max_table_elements.value_or(-1), limits.max_instances.value_or(-1),
-                         limits.max_tables.value_or(-1), limits.max_memories.value_or(-1));
+    wasm_link_store_limit_totals(plugin.store.capi(), limits.max_memory_bytes.value_or(-1),
+                                 limits.max_table_elements.value_or(-1),
+                                 limits.max_instances.value_or(-1), limits.max_tables.value_or(-1),
+                                 limits.max_memories.value_or(-1));
   return std::monostate();
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <wasi.h>
 #include <wasm.h>
+#include <wasmtime/store.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,6 +30,13 @@ void wasm_link_wasi_config_allow_network(wasi_config_t *config, bool allow);
 bool wasm_link_wasi_config_set_output(wasi_config_t *config, uint32_t stream,
                                       ptrdiff_t (*callback)(void *, const unsigned char *, size_t),
                                       void *data, void (*finalizer)(void *));
+
+/* Caps over the whole store: the bytes of all linear memories together, the
+ * elements of all tables together, and the counts of instances, tables and
+ * memories; negative: no cap (counts: Wasmtime's default, 10,000). */
+void wasm_link_store_limit_totals(wasmtime_store_t *store, int64_t memory_bytes,
+                                  int64_t table_elements, int64_t instances, int64_t tables,
+                                  int64_t memories);
 
 #ifdef __cplusplus
 }

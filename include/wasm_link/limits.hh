@@ -42,9 +42,10 @@ struct Limits {
   std::optional<std::chrono::milliseconds> timeout = std::nullopt;
   // Caps on the plugin's store, fixed at instantiation. Growth past a cap
   // fails the grow (the guest sees -1); a component that needs more from the
-  // start fails to instantiate.
-  std::optional<std::int64_t> max_memory_bytes = std::nullopt;   // per linear memory
-  std::optional<std::int64_t> max_table_elements = std::nullopt; // per table
+  // start fails to instantiate. Bytes and elements count all the plugin's
+  // memories and tables together, whatever number of them its component has.
+  std::optional<std::int64_t> max_memory_bytes = std::nullopt;   // all linear memories
+  std::optional<std::int64_t> max_table_elements = std::nullopt; // all tables
   std::optional<std::int64_t> max_instances = std::nullopt;
   std::optional<std::int64_t> max_tables = std::nullopt;
   std::optional<std::int64_t> max_memories = std::nullopt;

@@ -183,6 +183,39 @@ TEST_F(Limited, StartFunctionThatNeverEndsPassesItsTimeout) {
   expect_healthy_still_answers();
 }
 
+// The memory cap is the plugin's total: four memories of one page each under a
+// cap of 16 pages may grow by 12 pages together, not by 15 each.
+TEST_F(Limited, MemoryCapCountsAllThePluginsMemoriesTogether) {
+  auto component = load(engine, "limits/many_memories.wat");
+  auto instance = take(Plugin(component)
+                           .with_limits({.max_memory_bytes = 16 * 65536})
+                           .instantiate(engine, linker));
+  auto binding = take(Binding::create(
+      "test:memories",
+      {{"api", take(Interface::from_component(engine, component, "test:memories/api"))}},
+      Cardinality::exactly_one, {{"m", instance}}));
+  auto grow = [&](std::string_view function, std::uint32_t pages) {
+    const Val arg(pages);
+    const CallResult result = take(binding.dispatch("api", function, {&arg, 1}))[0].result;
+    return result ? result.ok_ref()->get_s32() : -2;
+  };
+  EXPECT_EQ(grow("grow-a", 8), 1);   // 4 + 8 = 12 pages in all
+  EXPECT_EQ(grow("grow-b", 8), -1);  // 20 > 16: refused, though b alone would fit
+  EXPECT_EQ(grow("grow-b", 4), 1);   // 16: exactly the cap
+  EXPECT_EQ(grow("grow-c", 1), -1);  // 17 > 16
+  EXPECT_EQ(grow("grow-d", 0), 1);   // growing by nothing is within any cap
+}
+
+TEST_F(Limited, CountCapsBoundInstancesAndMemories) {
+  auto refused = Plugin(load(engine, "limits/many_memories.wat"))
+                     .with_limits({.max_memories = 3})
+                     .instantiate(engine, linker);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.err().message(),
+            "cannot instantiate plugin: resource limit exceeded: memory count too high at 4 "
+            "(max-instances, max-tables, max-memories = -1, -1, 3; -1: Wasmtime's default)");
+}
+
 TEST_F(Limited, ComponentNeedingMoreMemoryThanItsCapDoesNotInstantiate) {
   auto instance = Plugin(load(engine, "limits/big_memory.wat"))
                       .with_limits({.max_memory_bytes = 1 << 20})

@@ -105,6 +105,9 @@ Limits limits_of(const PluginSpec &spec, const DefaultLimits &defaults) {
   if (!limits.max_memory_bytes && defaults.max_memory_bytes > 0)
     limits.max_memory_bytes = defaults.max_memory_bytes;
   limits.max_table_elements = spec.max_table_elements;
+  limits.max_instances = spec.max_instances;
+  limits.max_tables = spec.max_tables;
+  limits.max_memories = spec.max_memories;
   return limits;
 }
 

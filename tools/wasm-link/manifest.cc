@@ -286,7 +286,8 @@ Result<PluginSpec, std::string> read_plugin(const Reader &reader,
     const std::string at = where + ".limits";
     if (auto bad = reader.known_keys(*limits, at,
                                      {"initial-fuel", "fuel-per-call", "timeout-ms",
-                                      "max-memory-bytes", "max-table-elements"}))
+                                      "max-memory-bytes", "max-table-elements", "max-instances",
+                                      "max-tables", "max-memories"}))
       return *bad;
     // initial-fuel = 0 is a budget (a plugin whose instantiation runs code
     // fails); timeout-ms = 0 is no timeout, not even the command's default.
@@ -295,10 +296,13 @@ Result<PluginSpec, std::string> read_plugin(const Reader &reader,
     auto timeout = reader.number<std::uint64_t>(*limits, "timeout-ms", at, 0);
     auto memory = reader.number<std::int64_t>(*limits, "max-memory-bytes", at, 0);
     auto table_elements = reader.number<std::int64_t>(*limits, "max-table-elements", at, 0);
+    auto instances = reader.number<std::int64_t>(*limits, "max-instances", at, 0);
+    auto tables = reader.number<std::int64_t>(*limits, "max-tables", at, 0);
+    auto memories = reader.number<std::int64_t>(*limits, "max-memories", at, 0);
     for (auto *r : {&initial, &per_call, &timeout})
       if (!*r)
         return r->err();
-    for (auto *r : {&memory, &table_elements})
+    for (auto *r : {&memory, &table_elements, &instances, &tables, &memories})
       if (!*r)
         return r->err();
     spec.initial_fuel = initial.ok();
@@ -306,6 +310,9 @@ Result<PluginSpec, std::string> read_plugin(const Reader &reader,
     spec.timeout_ms = timeout.ok();
     spec.max_memory_bytes = memory.ok();
     spec.max_table_elements = table_elements.ok();
+    spec.max_instances = instances.ok();
+    spec.max_tables = tables.ok();
+    spec.max_memories = memories.ok();
   }
 
   if (const toml::node *wasi = table->get("wasi")) {

@@ -157,3 +157,94 @@ impl tokio::io::AsyncWrite for SyncOutput {
         std::task::Poll::Ready(Ok(()))
     }
 }
+
+/// Caps on everything a store holds, counted over the whole store: the bytes of
+/// all its linear memories together and the elements of all its tables
+/// together (the C API's `wasmtime_store_limiter` caps each memory and each
+/// table by itself, so a component of many memories could take their sum), and
+/// the counts of instances, tables and memories. A negative value is no cap
+/// (for counts: Wasmtime's default of 10,000). Growth past a cap fails (the
+/// guest sees -1; a memory or table that needs more from the start fails the
+/// instantiation). Replaces any limiter the store had. `store` must be a live
+/// `wasmtime_store_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_store_limit_totals(
+    store: *mut wasmtime_store_t,
+    memory_bytes: i64,
+    table_elements: i64,
+    instances: i64,
+    tables: i64,
+    memories: i64,
+) {
+    // `wasmtime_store_t` is `#[repr(C)]` around one `WasmtimeStore`.
+    let store = unsafe { &mut *store.cast::<WasmtimeStore>() };
+    let cap = |value: i64| usize::try_from(value).ok();
+    let count = |value: i64| cap(value).unwrap_or(10_000);
+    let mut totals = Box::new(Totals {
+        memory_bytes: cap(memory_bytes),
+        table_elements: cap(table_elements),
+        instances: count(instances),
+        tables: count(tables),
+        memories: count(memories),
+        used_memory_bytes: 0,
+        used_table_elements: 0,
+    });
+    let totals_ptr = TotalsPtr(&mut *totals);
+    store.limiter(move |_| {
+        let _owner = &totals; // the closure, kept by the store, owns the totals
+        totals_ptr.get()
+    });
+}
+
+/// The store calls its limiter from one thread at a time, with the store.
+struct TotalsPtr(*mut Totals);
+unsafe impl Send for TotalsPtr {}
+unsafe impl Sync for TotalsPtr {}
+
+impl TotalsPtr {
+    #[allow(clippy::mut_from_ref)]
+    /// The totals live as long as the closure that owns them, which the store
+    /// keeps until it is dropped; every borrow ends before that.
+    fn get(&self) -> &'static mut Totals {
+        unsafe { &mut *self.0 }
+    }
+}
+
+struct Totals {
+    memory_bytes: Option<usize>,
+    table_elements: Option<usize>,
+    instances: usize,
+    tables: usize,
+    memories: usize,
+    used_memory_bytes: usize,
+    used_table_elements: usize,
+}
+
+fn grow_within(used: &mut usize, cap: Option<usize>, current: usize, desired: usize) -> bool {
+    let more = desired.saturating_sub(current);
+    match cap {
+        Some(cap) if used.saturating_add(more) > cap => false,
+        _ => {
+            *used = used.saturating_add(more);
+            true
+        }
+    }
+}
+
+impl wasmtime::ResourceLimiter for Totals {
+    fn memory_growing(&mut self, current: usize, desired: usize, _: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(grow_within(&mut self.used_memory_bytes, self.memory_bytes, current, desired))
+    }
+    fn table_growing(&mut self, current: usize, desired: usize, _: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(grow_within(&mut self.used_table_elements, self.table_elements, current, desired))
+    }
+    fn instances(&self) -> usize {
+        self.instances
+    }
+    fn tables(&self) -> usize {
+        self.tables
+    }
+    fn memories(&self) -> usize {
+        self.memories
+    }
+}
