@@ -85,6 +85,8 @@ Result<std::monostate> apply_limits_at_instantiation(const wasmtime::Engine &eng
                                  limits.max_table_elements.value_or(-1),
                                  limits.max_instances.value_or(-1), limits.max_tables.value_or(-1),
                                  limits.max_memories.value_or(-1));
+  if (limits.max_result_bytes)
+    wasm_link_store_set_hostcall_fuel(plugin.store.capi(), *limits.max_result_bytes);
   return std::monostate();
 }
 
@@ -113,6 +115,11 @@ std::string describe_failure(const PluginState &plugin, const std::string &messa
              " ms): " + message;
     return "epoch deadline passed: " + message;
   }
+  if (message.find("fuel allocated for hostcalls has been exhausted") != std::string::npos)
+    return "result too large (max-result-bytes = " +
+           (limits.max_result_bytes ? std::to_string(*limits.max_result_bytes)
+                                    : std::string("134217728, Wasmtime's default")) +
+           "): " + message;
   if (message.find("call stack exhausted") != std::string::npos)
     return "stack exhausted: " + message;
   if (message.find("cannot enter component instance") != std::string::npos)

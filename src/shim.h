@@ -38,6 +38,10 @@ void wasm_link_store_limit_totals(wasmtime_store_t *store, int64_t memory_bytes,
                                   int64_t table_elements, int64_t instances, int64_t tables,
                                   int64_t memories);
 
+/* Bounds the bytes of strings and lists one call may copy from the plugin to
+ * the host (Wasmtime's hostcall fuel; 128 MiB unless set). */
+void wasm_link_store_set_hostcall_fuel(wasmtime_store_t *store, size_t bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -49,6 +49,11 @@ struct Limits {
   std::optional<std::int64_t> max_instances = std::nullopt;
   std::optional<std::int64_t> max_tables = std::nullopt;
   std::optional<std::int64_t> max_memories = std::nullopt;
+  // The bytes of strings and lists one call may copy out of the plugin: what a
+  // call returns, and what the plugin passes to a socket or host function.
+  // Without a cap a plugin of a few MiB could make the host copy much more
+  // (many strings aliasing one region). None: Wasmtime's 128 MiB.
+  std::optional<std::size_t> max_result_bytes = std::nullopt;
   // Resource handles the plugin has given out that the runtime holds wrapped
   // for consumers and the host at one time (see docs/ABI.md, "Resources across
   // plugins"). Past it, results with more handles are `resource-table-full` and

@@ -207,6 +207,29 @@ TEST_F(Limited, MemoryCapCountsAllThePluginsMemoriesTogether) {
   EXPECT_EQ(grow("grow-d", 0), 1);   // growing by nothing is within any cap
 }
 
+// A plugin of 1 MiB of memory returns many strings aliasing one region: what
+// the host copies is bounded by max_result_bytes, not by the plugin's memory.
+TEST_F(Limited, ResultsLargerThanTheirCapAreRefused) {
+  auto component = load(engine, "limits/amplify.wat");
+  auto instance = take(Plugin(component)
+                           .with_limits({.max_result_bytes = 8 << 20})
+                           .instantiate(engine, linker));
+  auto binding = take(Binding::create(
+      "test:amplify",
+      {{"api", take(Interface::from_component(engine, component, "test:amplify/api"))}},
+      Cardinality::exactly_one, {{"a", instance}}));
+  const Val small(4u), large(64u);
+  const CallResult fits = take(binding.dispatch("api", "amplify", {&small, 1}))[0].result;
+  ASSERT_TRUE(fits) << fits.err_ref().message();
+  EXPECT_EQ(fits.ok_ref()->get_list().size(), 4u);
+  const CallResult refused = take(binding.dispatch("api", "amplify", {&large, 1}))[0].result;
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.err_ref().kind(), DispatchError::Kind::runtime_exception);
+  EXPECT_EQ(refused.err_ref().payload(),
+            "result too large (max-result-bytes = 8388608): too much data is being copied "
+            "between the host and the guest: fuel allocated for hostcalls has been exhausted");
+}
+
 TEST_F(Limited, CountCapsBoundInstancesAndMemories) {
   auto refused = Plugin(load(engine, "limits/many_memories.wat"))
                      .with_limits({.max_memories = 3})

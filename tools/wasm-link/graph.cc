@@ -108,6 +108,8 @@ Limits limits_of(const PluginSpec &spec, const DefaultLimits &defaults) {
   limits.max_instances = spec.max_instances;
   limits.max_tables = spec.max_tables;
   limits.max_memories = spec.max_memories;
+  if (auto bytes = spec.max_result_bytes.value_or(defaults.max_result_bytes); bytes > 0)
+    limits.max_result_bytes = static_cast<std::size_t>(bytes);
   return limits;
 }
 

@@ -29,6 +29,7 @@ void print_plugin_line(std::string_view id, std::string_view stream, std::string
 struct DefaultLimits {
   std::uint64_t timeout_ms = 10'000;
   std::int64_t max_memory_bytes = std::int64_t(512) << 20;
+  std::int64_t max_result_bytes = std::int64_t(64) << 20;
 };
 
 Result<Graph, GraphError> build_graph(const Manifest &manifest, const LoadOptions &load,

@@ -347,8 +347,12 @@ int main(int argc, char **argv) {
                  "manifest sets no timeout-ms (0: none)")
       ->capture_default_str();
   app.add_option("--max-memory-bytes", defaults.max_memory_bytes,
-                 "cap on each memory of a plugin whose manifest sets no max-memory-bytes (0: "
+                 "cap on all the memories of a plugin whose manifest sets no max-memory-bytes (0: "
                  "none)")
+      ->capture_default_str();
+  app.add_option("--max-result-bytes", defaults.max_result_bytes,
+                 "cap on the strings and lists one call may copy out of a plugin whose manifest "
+                 "sets no max-result-bytes (0: Wasmtime's 128 MiB)")
       ->capture_default_str();
 
   std::string manifest, target;

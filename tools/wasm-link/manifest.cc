@@ -287,7 +287,7 @@ Result<PluginSpec, std::string> read_plugin(const Reader &reader,
     if (auto bad = reader.known_keys(*limits, at,
                                      {"initial-fuel", "fuel-per-call", "timeout-ms",
                                       "max-memory-bytes", "max-table-elements", "max-instances",
-                                      "max-tables", "max-memories"}))
+                                      "max-tables", "max-memories", "max-result-bytes"}))
       return *bad;
     // initial-fuel = 0 is a budget (a plugin whose instantiation runs code
     // fails); timeout-ms = 0 is no timeout, not even the command's default.
@@ -299,10 +299,11 @@ Result<PluginSpec, std::string> read_plugin(const Reader &reader,
     auto instances = reader.number<std::int64_t>(*limits, "max-instances", at, 0);
     auto tables = reader.number<std::int64_t>(*limits, "max-tables", at, 0);
     auto memories = reader.number<std::int64_t>(*limits, "max-memories", at, 0);
+    auto result_bytes = reader.number<std::int64_t>(*limits, "max-result-bytes", at, 0);
     for (auto *r : {&initial, &per_call, &timeout})
       if (!*r)
         return r->err();
-    for (auto *r : {&memory, &table_elements, &instances, &tables, &memories})
+    for (auto *r : {&memory, &table_elements, &instances, &tables, &memories, &result_bytes})
       if (!*r)
         return r->err();
     spec.initial_fuel = initial.ok();
@@ -313,6 +314,7 @@ Result<PluginSpec, std::string> read_plugin(const Reader &reader,
     spec.max_instances = instances.ok();
     spec.max_tables = tables.ok();
     spec.max_memories = memories.ok();
+    spec.max_result_bytes = result_bytes.ok();
   }
 
   if (const toml::node *wasi = table->get("wasi")) {
@@ -357,36 +359,59 @@ Result<PluginSpec, std::string> read_plugin(const Reader &reader,
 }
 
 // Plugins ordered so that each comes after what its sockets hold; a cycle is an
-// error naming it.
+// error naming it. A depth-first search with a stack of its own: a manifest
+// may chain thousands of plugins through their sockets, deeper than the
+// call stack goes.
 Result<std::vector<std::string>, std::string> order(const Reader &reader, const Manifest &m) {
   std::vector<std::string> out;
-  std::map<std::string, int, std::less<>> state; // 1: in progress, 2: done
-  std::vector<std::string> path;
-  std::function<std::optional<std::string>(const std::string &)> visit =
-      [&](const std::string &id) -> std::optional<std::string> {
-    if (state[id] == 2)
-      return std::nullopt;
-    if (state[id] == 1) {
-      std::string cycle;
-      auto start = std::find(path.begin(), path.end(), id);
-      for (auto it = start; it != path.end(); ++it)
-        cycle += *it + " -> ";
-      return reader.fail("plugins." + id + ".sockets", "the sockets form a cycle: " + cycle + id);
-    }
-    state[id] = 1;
-    path.push_back(id);
-    for (const auto &socket : m.plugins.find(id)->second.sockets)
-      for (const auto &dependency : m.bindings.find(socket)->second.plugins)
-        if (auto cycle = visit(dependency))
-          return cycle;
-    path.pop_back();
-    state[id] = 2;
-    out.push_back(id);
-    return std::nullopt;
+  std::map<std::string_view, int, std::less<>> state; // 1: in progress, 2: done
+  // The plugins in progress, each with the next of its sockets' plugins to visit.
+  struct Visit {
+    std::string_view id;
+    const std::vector<std::string> &sockets;
+    std::size_t socket = 0, dependency = 0;
   };
-  for (const auto &[id, _] : m.plugins)
-    if (auto cycle = visit(id))
-      return *cycle;
+  std::vector<Visit> path;
+  const auto enter = [&](std::string_view id) {
+    state[id] = 1;
+    path.push_back({id, m.plugins.find(id)->second.sockets});
+  };
+  for (const auto &[root, _] : m.plugins) {
+    if (state[root] == 2)
+      continue;
+    enter(root);
+    while (!path.empty()) {
+      Visit &visit = path.back();
+      const std::string *next = nullptr;
+      while (next == nullptr && visit.socket < visit.sockets.size()) {
+        const auto &plugins = m.bindings.find(visit.sockets[visit.socket])->second.plugins;
+        if (visit.dependency < plugins.size()) {
+          next = &plugins[visit.dependency++];
+        } else {
+          ++visit.socket;
+          visit.dependency = 0;
+        }
+      }
+      if (next == nullptr) {
+        state[visit.id] = 2;
+        out.emplace_back(visit.id);
+        path.pop_back();
+        continue;
+      }
+      const int seen = state[*next];
+      if (seen == 1) {
+        std::string cycle;
+        auto it = std::find_if(path.begin(), path.end(),
+                               [&](const Visit &v) { return v.id == *next; });
+        for (; it != path.end(); ++it)
+          cycle += std::string(it->id) + " -> ";
+        return reader.fail("plugins." + *next + ".sockets",
+                           "the sockets form a cycle: " + cycle + *next);
+      }
+      if (seen == 0)
+        enter(*next);
+    }
+  }
   return out;
 }
 

@@ -26,7 +26,7 @@ struct PluginSpec {
   std::vector<std::string> sockets;
   std::optional<std::uint64_t> initial_fuel, fuel_per_call, timeout_ms;
   std::optional<std::int64_t> max_memory_bytes, max_table_elements;
-  std::optional<std::int64_t> max_instances, max_tables, max_memories;
+  std::optional<std::int64_t> max_instances, max_tables, max_memories, max_result_bytes;
   std::map<std::string, Remap, std::less<>> remaps;
   // From [plugins.<id>.wasi]; none: no WASI at all. Outputs are discard or
   // inherit here: the command decides where inherited lines go.

@@ -248,3 +248,13 @@ impl wasmtime::ResourceLimiter for Totals {
         self.memories
     }
 }
+
+/// Bounds the data (strings, lists) one call may copy from the plugin to the
+/// host: what a call returns, and what the plugin passes to host functions.
+/// Past it the call fails. Wasmtime's "hostcall fuel" (128 MiB unless set).
+/// `store` must be a live `wasmtime_store_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_store_set_hostcall_fuel(store: *mut wasmtime_store_t, bytes: usize) {
+    let store = unsafe { &mut *store.cast::<WasmtimeStore>() };
+    store.set_hostcall_fuel(bytes);
+}
