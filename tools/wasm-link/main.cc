@@ -6,17 +6,37 @@
 #include <cstdio>
 #include <cstdlib>
 #include <set>
+#include <wasmtime.h> // WASMTIME_VERSION
 #include <iostream>
 
 namespace wasm_link::tool {
 namespace {
 
 constexpr const char *exit_codes = R"(Exit codes:
+  0  every plugin answered ok (check, inspect, graph: done)
+  1  some plugin answered err (call)
+  2  usage or manifest error (unknown binding, interface or function, arguments
+     that do not parse or fit, a manifest key that is wrong)
+  3  a component could not be loaded, compiled, linked or instantiated)";
+
+// Each subcommand's own exit codes, for its --help.
+constexpr const char *call_exit_codes = R"(Exit codes:
   0  every plugin answered ok
   1  some plugin answered err
   2  usage or manifest error (unknown binding, interface or function, arguments
      that do not parse or fit, a manifest key that is wrong)
   3  a component could not be loaded, compiled, linked or instantiated)";
+constexpr const char *check_exit_codes = R"(Exit codes:
+  0  the graph loads, links and instantiates
+  2  usage or manifest error (a manifest key that is wrong)
+  3  a component could not be loaded, compiled, linked or instantiated)";
+constexpr const char *graph_exit_codes = R"(Exit codes:
+  0  the graph was printed
+  2  usage or manifest error (a manifest key that is wrong))";
+constexpr const char *inspect_exit_codes = R"(Exit codes:
+  0  the component was described
+  2  usage error
+  3  the component could not be read or compiled)";
 
 class Timer {
 public:
@@ -326,6 +346,8 @@ int main(int argc, char **argv) {
 
   CLI::App app{"wasm-link: assemble WebAssembly plugin graphs from a manifest and run them"};
   app.footer(exit_codes);
+  app.set_version_flag("-V,--version", "wasm-link " WASM_LINK_VERSION " (Wasmtime " WASMTIME_VERSION
+                                       ", WASI " + std::string(wasm_link::wasi_version()) + ")");
   app.require_subcommand(1);
   app.fallthrough(); // global options after the subcommand too (set before adding them)
   bool time = false;
@@ -364,26 +386,26 @@ int main(int argc, char **argv) {
   call_cmd->add_option("args", args,
                        "arguments in WAVE, each one word as given, e.g. 42 '\"hi\"' '[1, 2]' "
                        "-inf (after a `--`, words starting with `--` too)");
-  call_cmd->footer(exit_codes);
+  call_cmd->footer(call_exit_codes);
 
   std::string check_manifest;
   auto *check_cmd = app.add_subcommand(
       "check", "load, link and validate the graph without calling anything; print a summary");
   check_cmd->add_option("manifest", check_manifest, "the graph's manifest (TOML)")->required();
-  check_cmd->footer(exit_codes);
+  check_cmd->footer(check_exit_codes);
 
   std::string graph_manifest;
   auto *graph_cmd = app.add_subcommand(
       "graph", "print the graph in Graphviz DOT: plugins (boxes), bindings (ellipses), plug and "
                "socket edges labelled with cardinality");
   graph_cmd->add_option("manifest", graph_manifest, "the graph's manifest (TOML)")->required();
-  graph_cmd->footer(exit_codes);
+  graph_cmd->footer(graph_exit_codes);
 
   std::string component;
   auto *inspect_cmd = app.add_subcommand(
       "inspect", "print a component's imports and exports as WIT-like text, for plugin authors");
   inspect_cmd->add_option("component", component, "a component (.wasm or .wat)")->required();
-  inspect_cmd->footer(exit_codes);
+  inspect_cmd->footer(inspect_exit_codes);
 
   std::reverse(words.begin(), words.end()); // CLI11 takes them last first
   try {
