@@ -70,8 +70,6 @@ Result<std::monostate> apply_limits_at_instantiation(const wasmtime::Engine &eng
                  "the plugin has fuel limits but its engine does not meter fuel (create the engine "
                  "from a Config with consume_fuel(true)): " +
                      fuel.err().message());
-  if (limits.initial_fuel && !limits.fuel_per_call && *limits.initial_fuel == 0)
-    return Error(Error::Kind::config, "initial-fuel is 0, so the plugin could never run");
 
   context.set_epoch_deadline(limits.timeout ? ticks(*limits.timeout) : no_deadline);
   // A restart keeps the plugin's ticker: `engine` is then the plugin's own

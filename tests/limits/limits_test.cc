@@ -351,14 +351,28 @@ TEST(Limits, FuelOnAnEngineWithoutMeteringIsAConfigError) {
       << instance.err_ref().message();
 }
 
-TEST(Limits, ZeroInitialFuelWithoutPerCallFuelIsAConfigError) {
+// Zero is a budget, as in the reference: a plugin whose instantiation runs no
+// code instantiates (and its calls run out at once); one that runs code fails.
+TEST(Limits, ZeroInitialFuelIsABudget) {
   auto engine = limiting_engine();
   wasmtime::component::Linker linker(engine);
-  auto instance = Plugin(load(engine, "sockets/child_a.wat"))
-                      .with_limits({.initial_fuel = 0})
-                      .instantiate(engine, linker);
-  ASSERT_FALSE(instance);
-  EXPECT_EQ(instance.err_ref().message(), "initial-fuel is 0, so the plugin could never run");
+  auto quiet = Plugin(load(engine, "sockets/child_a.wat"))
+                   .with_limits({.initial_fuel = 0})
+                   .instantiate(engine, linker);
+  ASSERT_TRUE(quiet) << quiet.err_ref().message();
+  auto children = take(Binding::create("test:child", child_interfaces(), Cardinality::exactly_one,
+                                       {{"a", quiet.ok()}}));
+  const CallResult call = take(children.dispatch("root", "get-value", {}))[0].result;
+  ASSERT_FALSE(call);
+  EXPECT_EQ(call.err_ref().payload().rfind("fuel exhausted: ", 0), 0u) << call.err_ref().payload();
+
+  auto busy = Plugin(load(engine, "limits/start_forever.wat"))
+                  .with_limits({.initial_fuel = 0})
+                  .instantiate(engine, linker);
+  ASSERT_FALSE(busy);
+  EXPECT_EQ(busy.err_ref().kind(), Error::Kind::instantiate);
+  EXPECT_EQ(busy.err_ref().message().rfind("cannot instantiate plugin: fuel exhausted: ", 0), 0u)
+      << busy.err_ref().message();
 }
 
 TEST(Limits, PluginsWithoutLimitsRunOnALimitingEngine) {
