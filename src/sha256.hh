@@ -16,7 +16,13 @@ public:
   Sha256 &update(std::string_view text);
   std::array<std::uint8_t, 32> finish();
 
+  // Off: the portable code even where the CPU has SHA instructions (for tests
+  // of the portable code on machines that have them).
+  static inline bool use_cpu_extensions = true;
+
 private:
+  // `count` blocks of 64 bytes, with the CPU's SHA instructions where it has them.
+  void blocks(const std::uint8_t *p, std::size_t count);
   void block(const std::uint8_t *p);
   std::array<std::uint32_t, 8> state_;
   std::array<std::uint8_t, 64> buffer_{};

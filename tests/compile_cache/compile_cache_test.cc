@@ -200,7 +200,14 @@ TEST(DefaultCacheFolder, FollowsTheEnvironment) {
     ::setenv("WASM_LINK_CACHE_DIR", restore.c_str(), 1);
 }
 
-TEST(Sha256, KnownDigests) {
+class Sha256Test : public ::testing::TestWithParam<bool> {
+protected:
+  Sha256Test() { detail::Sha256::use_cpu_extensions = GetParam(); }
+  ~Sha256Test() override { detail::Sha256::use_cpu_extensions = true; }
+};
+INSTANTIATE_TEST_SUITE_P(CpuAndPortable, Sha256Test, ::testing::Values(true, false));
+
+TEST_P(Sha256Test, KnownDigests) {
   auto hex = [](std::string_view text) {
     return detail::to_hex(detail::Sha256().update(text).finish());
   };
