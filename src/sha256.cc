@@ -3,6 +3,7 @@
 #include <cstring>
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -62,7 +63,13 @@ __attribute__((target("sha,sse4.1"))) void blocks_with_sha_ni(std::uint32_t *sta
 }
 
 bool has_sha_ni() {
-  static const bool has = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+  // CPUID leaf 7's SHA bit (GCC 12's and clang 14's __builtin_cpu_supports
+  // differ on "sha").
+  static const bool has = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA) != 0 &&
+           __builtin_cpu_supports("sse4.1");
+  }();
   return has;
 }
 #endif

@@ -354,24 +354,37 @@ private:
 
   // The definition a type name stands for in `scope`, through `use` items
   // (followed in a loop: there may be a chain of them as long as there are
-  // interfaces, and they form no cycle).
+  // interfaces, and they form no cycle). Each `use` name followed keeps what it
+  // led to, so that a chain is walked once, not once for every name along it.
   std::pair<const Scope *, const TypeDef *> definition(const Scope &scope, const std::string &name,
                                                        const Location &location) {
     const Scope *at = &scope;
     const std::string *looked_up = &name;
+    std::vector<const Entry *> followed;
+    std::pair<const Scope *, const TypeDef *> found{nullptr, nullptr};
     while (true) {
       auto it = at->names.find(*looked_up);
       if (it == at->names.end() || (it->second.type == nullptr && it->second.from == nullptr)) {
         fail(location, it == at->names.end()
                            ? "no type `" + *looked_up + "` in " + at->what
                            : "`" + *looked_up + "` is a function of " + at->what + ", not a type");
-        return {nullptr, nullptr};
+        break;
       }
-      if (it->second.type != nullptr)
-        return {at, it->second.type};
+      if (it->second.type != nullptr) {
+        found = {at, it->second.type};
+        break;
+      }
+      if (auto known = used_definitions_.find(&it->second); known != used_definitions_.end()) {
+        found = known->second; // null after an error, reported already
+        break;
+      }
+      followed.push_back(&it->second);
       looked_up = &it->second.from_name;
       at = it->second.from;
     }
+    for (const Entry *entry : followed)
+      used_definitions_.emplace(entry, found);
+    return found;
   }
 
   // The resource a handle's name stands for, through aliases (`type r2 = r;`),
@@ -654,6 +667,8 @@ private:
   std::map<const Interface *, const Scope *> inline_scopes_;
   // The interface each `use` names.
   std::map<const Use *, const Scope *> used_;
+  // What each `use` name followed so far stands for: see `definition`.
+  std::unordered_map<const Entry *, std::pair<const Scope *, const TypeDef *>> used_definitions_;
   std::unordered_map<const TypeDef *, Resolved> resolved_;
   std::unordered_set<const TypeDef *> resolving_;
   // The path being resolved: see `open`.

@@ -401,8 +401,8 @@ Result<std::vector<std::string>, std::string> order(const Reader &reader, const 
       const int seen = state[*next];
       if (seen == 1) {
         std::string cycle;
-        auto it = std::find_if(path.begin(), path.end(),
-                               [&](const Visit &v) { return v.id == *next; });
+        auto it =
+            std::find_if(path.begin(), path.end(), [&](const Visit &v) { return v.id == *next; });
         for (; it != path.end(); ++it)
           cycle += std::string(it->id) + " -> ";
         return reader.fail("plugins." + *next + ".sockets",

@@ -67,6 +67,12 @@ private:
         c != '{' && c != '}' && c != ',' && c != '\r' && !is_bare_key_char(c))
       return at("`" + std::string(text_.substr(i_, n)) +
                 "` cannot stand in a bare key (put the key in quotes)");
+    // TOML has nothing but ASCII outside strings and comments, and toml++ 3.3
+    // asks of a character there whether it is whitespace, which reaches
+    // undefined behaviour (its TOML_UNREACHABLE) for U+00A1 to U+0499 and others.
+    if (n > 1)
+      return at("`" + std::string(text_.substr(i_, n)) +
+                "` outside a string or comment (only ASCII may stand there)");
     if (auto problem = structure(c))
       return problem;
     i_ += n;
@@ -136,7 +142,8 @@ private:
     column_ += end.size();
     while (i_ < text_.size()) {
       if (quote == '"' && text_[i_] == '\\' && i_ + 1 < text_.size()) {
-        i_ += 2, column_ += 2;
+        if (auto problem = escape(multiline))
+          return problem;
         continue;
       }
       if (text_.substr(i_, end.size()) == end) {
@@ -157,6 +164,34 @@ private:
       ++column_;
     }
     return at("a string is never closed");
+  }
+
+  // At a `\` in a basic string. toml++ 3.3 asks whether the escaped character
+  // is whitespace, and after a line-ending backslash whether the first
+  // character past the whitespace is: for some non-ASCII characters, undefined
+  // behaviour (see step()). Escapes are ASCII, and so must be that character.
+  std::optional<std::string> escape(bool multiline) {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    const char escaped = text_[i_ + 1];
+    if (static_cast<unsigned char>(escaped) >= 0x80)
+      return at("`\\` and a character other than ASCII is not an escape");
+    ++i_, ++column_;
+    if (!multiline || !is_space(escaped)) {
+      if (escaped != '\n') // else string() reports the line break
+        ++i_, ++column_;
+      return std::nullopt;
+    }
+    // A line-ending backslash: the whitespace and line breaks after it are left out.
+    for (; i_ < text_.size() && is_space(text_[i_]); ++i_) {
+      if (text_[i_] == '\n')
+        ++line_, column_ = 1;
+      else
+        ++column_;
+    }
+    if (i_ < text_.size() && static_cast<unsigned char>(text_[i_]) >= 0x80)
+      return at("a character other than ASCII right after a line-ending backslash "
+                "(write it as \\u....)");
+    return std::nullopt;
   }
 
   void start_key() {
