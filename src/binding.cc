@@ -170,6 +170,30 @@ void drop_pending(PluginState &plugin) {
     (void)handle.drop(plugin.store.context());
 }
 
+// The handles a call is given to own, until their owner receives them. The
+// caller gave them away by making the call, so a call refused before that must
+// not keep them wrapped, where nobody could drop them: they are dropped as if
+// the caller had dropped them (in the owner, if its instance still has them),
+// once the owner's lock is let go. Declared before the call's CallLock.
+class GivenHandles {
+public:
+  GivenHandles(const BindingState &binding, const ArgumentHandles *handles)
+      : binding_(binding), handles_(handles) {}
+  GivenHandles(const GivenHandles &) = delete;
+  GivenHandles &operator=(const GivenHandles &) = delete;
+  ~GivenHandles() {
+    if (handles_ != nullptr)
+      for (const auto &use : handles_->uses)
+        if (use.own)
+          drop_wrapped(binding_, use.rep);
+  }
+  void received() noexcept { handles_ = nullptr; }
+
+private:
+  const BindingState &binding_;
+  const ArgumentHandles *handles_;
+};
+
 std::string where_of(const BindingState &binding, const PlugState &plug, std::string_view interface,
                      std::string_view function) {
   return "plugin `" + plug.id + "`, `" + binding.path(interface) + "`.`" + std::string(function) +
@@ -263,7 +287,9 @@ Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding,
   const PlugState &first = binding.plugs.front();
   const Export &reference = first.exports[slot];
   for (std::size_t i = 0; i < reference.params.size() && i < out.args.size(); ++i) {
-    const auto &[name, type] = reference.params[i];
+    // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+    const std::string &name = reference.params[i].first;
+    const ValType &type = reference.params[i].second;
     if (!holds_handles(type))
       continue;
     auto problem = visit_handles(
@@ -303,6 +329,7 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
                 std::string_view function, const Export &target, std::span<const Val> args,
                 Arguments arguments, HandleSide &side, ArgumentHandles *handles) {
   auto where = [&] { return where_of(binding, plug, interface, function); };
+  GivenHandles given(binding, handles);
   if (target.unsupported)
     return DispatchError::unsupported_type(*target.unsupported);
   if (auto problem = check_arguments(binding, plug, interface, function, target, args, arguments))
@@ -342,6 +369,7 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
     apply_limits_before_call(plugin, CallSite{handle, path, function, *target.metadata});
   }
   Val result(false);
+  given.received();
   auto called = target.func.call(plugin.store.context(),
                                  wasmtime::Span<const Val>(call_args.data(), call_args.size()),
                                  wasmtime::Span<Val>(&result, target.has_result ? 1 : 0));
