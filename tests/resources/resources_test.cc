@@ -15,18 +15,6 @@ namespace {
 
 using wasmtime::component::ResourceAny;
 
-// counters.wat, with `get` adding `tag` so that two plugins can be told apart.
-wasmtime::component::Component counters(wasmtime::Engine &engine, std::uint32_t tag) {
-  std::ifstream in(fixture("resources/counters.wat"));
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string wat = text.str();
-  const std::string from = "(global $tag i32 (i32.const 0))";
-  wat.replace(wat.find(from), from.size(),
-              "(global $tag i32 (i32.const " + std::to_string(tag) + "))");
-  return take(compile_component(engine, wat, "counters.wat"));
-}
-
 class Resources : public ::testing::Test {
 protected:
   wasmtime::Engine engine = make_engine();

@@ -20,14 +20,8 @@ constexpr const char *kNoGrant =
 
 // tests/wasi/env.wat with another WASI version ("" for none).
 std::string env_wat(const std::string &version) {
-  std::ifstream in(fixture("wasi/env.wat"));
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string wat = text.str();
-  const std::string import = "\"wasi:cli/environment@0.2.0\"";
-  wat.replace(wat.find(import), import.size(),
-              "\"wasi:cli/environment" + (version.empty() ? "" : "@" + version) + "\"");
-  return wat;
+  return fixture_text("wasi/env.wat", "\"wasi:cli/environment@0.2.0\"",
+                      "\"wasi:cli/environment" + (version.empty() ? "" : "@" + version) + "\"");
 }
 
 class Wasi : public ::testing::Test {
