@@ -2,6 +2,7 @@
 #include "graph.hh"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -62,6 +63,43 @@ Graph &keep(Graph graph) {
   return *kept;
 }
 
+// Edits (insertions, deletions, substitutions) between `a` and `b`.
+std::size_t distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// `; did you mean `x`? (<what>: a, b, c)` for an unknown `name` among the keys
+// of `known`: the nearest names, within a third of the name's length.
+template <typename Map>
+std::string alternatives(std::string_view name, const Map &known, std::string_view what) {
+  std::string all, near;
+  std::size_t best = std::max<std::size_t>(2, name.size() / 3) + 1;
+  for (const auto &[key, _] : known) {
+    all += (all.empty() ? "" : ", ") + std::string(key);
+    const std::size_t d = distance(name, key);
+    if (d < best) {
+      best = d;
+      near = "`" + std::string(key) + "`";
+    } else if (d == best && !near.empty()) {
+      near += " or `" + std::string(key) + "`";
+    }
+  }
+  return (near.empty() ? "" : "; did you mean " + near + "?") + " (" + std::string(what) + ": " +
+         (all.empty() ? "none" : all) + ")";
+}
+
 std::string arguments(std::size_t count) {
   return std::to_string(count) + (count == 1 ? " argument" : " arguments");
 }
@@ -99,21 +137,19 @@ int call(const std::string &file, const std::string &target, const std::vector<s
     return fail(built.err_ref().exit, built.err_ref().message);
   Graph &graph = keep(std::move(built.ok_ref()));
   auto binding = graph.bindings.find(binding_name);
-  if (binding == graph.bindings.end()) {
-    std::string known;
-    for (const auto &[name, _] : graph.bindings)
-      known += (known.empty() ? "" : ", ") + name;
-    return fail(Exit::usage, "unknown binding `" + binding_name +
-                                 "` (the manifest has: " + (known.empty() ? "none" : known) + ")");
-  }
+  if (binding == graph.bindings.end())
+    return fail(Exit::usage, "unknown binding `" + binding_name + "`" +
+                                 alternatives(binding_name, graph.bindings, "the manifest has"));
   const auto &interfaces = binding->second.interfaces();
   auto found = interfaces.find(interface);
   if (found == interfaces.end())
-    return fail(Exit::usage, "binding `" + binding_name + "` has no interface `" + interface + "`");
+    return fail(Exit::usage, "binding `" + binding_name + "` has no interface `" + interface +
+                                 "`" + alternatives(interface, interfaces, "it has"));
   const Function *meta = found->second.find(function);
   if (meta == nullptr)
     return fail(Exit::usage, "interface `" + interface + "` of binding `" + binding_name +
-                                 "` has no function `" + function + "`");
+                                 "` has no function `" + function + "`" +
+                                 alternatives(function, found->second.functions(), "it has"));
 
   std::vector<Val> values;
   if (const auto *known = binding->second.function_type(interface, function)) {
