@@ -428,7 +428,7 @@ Result<Manifest, std::string> read_manifest(const std::filesystem::path &file) {
     return file.string() + ":" + *problem;
   toml::table root;
   try {
-    root = toml::parse(text, file.string());
+    root = toml::parse(ascii_toml(text), file.string());
   } catch (const toml::parse_error &error) {
     return file.string() + ":" + std::to_string(error.source().begin.line) + ":" +
            std::to_string(error.source().begin.column) + ": " + std::string(error.description());

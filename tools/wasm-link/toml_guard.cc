@@ -1,5 +1,7 @@
 #include "toml_guard.hh"
 
+#include <cstdint>
+#include <cstdio>
 #include <vector>
 
 namespace wasm_link::tool {
@@ -154,6 +156,11 @@ private:
       const std::size_t n = utf8_length(text_, i_);
       if (n == 0)
         return at("the text is not UTF-8");
+      // toml++ gets ASCII only (see ascii_toml): in a literal string an escape
+      // would be text, so other characters cannot be written there.
+      if (n > 1 && quote == '\'')
+        return at("`" + std::string(text_.substr(i_, n)) +
+                  "` in a literal string ('...'): write it in a basic string (\"...\")");
       if (text_[i_] == '\n') {
         if (!multiline)
           return at("a string does not end on its line");
@@ -211,6 +218,28 @@ private:
 };
 
 } // namespace
+
+std::string ascii_toml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_length(text, i);
+    if (n <= 1) {
+      out += text[i++];
+      continue;
+    }
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]) & 0x3F; };
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::uint32_t cp = n == 2   ? ((lead & 0x1F) << 6) | byte(1)
+                             : n == 3 ? ((lead & 0x0F) << 12) | (byte(1) << 6) | byte(2)
+                                      : ((lead & 0x07) << 18) | (byte(1) << 12) | (byte(2) << 6) | byte(3);
+    char escaped[16];
+    std::snprintf(escaped, sizeof escaped, cp > 0xFFFF ? "\\U%08X" : "\\u%04X", cp);
+    out += escaped;
+    i += n;
+  }
+  return out;
+}
 
 std::optional<std::string> check_toml_text(std::string_view text) {
   return Scanner(text).run();
