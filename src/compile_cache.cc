@@ -1,8 +1,8 @@
 #include "compile_cache.hh"
 
 #include "sha256.hh"
-#include <wasm_link/files.hh>
 #include "shim.h"
+#include <wasm_link/files.hh>
 
 #include <wasmtime.h> // WASMTIME_VERSION
 
@@ -99,9 +99,8 @@ void CompileCache::keep(wasmtime::Engine &engine, std::span<const std::uint8_t> 
   // or none, and two writers of one entry do not mix.
   static std::atomic<unsigned> counter{0};
   const auto final = folder_ / (to_hex(key) + ".cwasm");
-  const auto temporary =
-      folder_ / (to_hex(key) + "." + std::to_string(::getpid()) + "." +
-                 std::to_string(counter.fetch_add(1)) + ".tmp");
+  const auto temporary = folder_ / (to_hex(key) + "." + std::to_string(::getpid()) + "." +
+                                    std::to_string(counter.fetch_add(1)) + ".tmp");
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out.write(kMagic.data(), static_cast<std::streamsize>(kMagic.size()));

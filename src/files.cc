@@ -9,7 +9,7 @@
 namespace wasm_link {
 
 Result<std::vector<std::uint8_t>, std::string> read_regular_file(const std::filesystem::path &file,
-                                                         std::uint64_t max_bytes) {
+                                                                 std::uint64_t max_bytes) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer.
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)

@@ -28,12 +28,12 @@ constexpr std::uint32_t rotr(std::uint32_t x, int n) {
 // The x86 SHA extensions (SHA-NI): about ten times the portable code, which
 // matters for the compile cache's multi-MiB entries. Rounds go four at a time;
 // `m` holds the message schedule, four words per vector.
-__attribute__((target("sha,sse4.1"))) void blocks_with_sha_ni(std::uint32_t *state,
-                                                              const std::uint8_t *p,
-                                                              std::size_t count) {
+__attribute__((target("sha,sse4.1"))) void
+blocks_with_sha_ni(std::uint32_t *state, const std::uint8_t *p, std::size_t count) {
   const __m128i order = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
   __m128i cdab = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i *>(state)), 0xB1);
-  __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i *>(state + 4)), 0x1B);
+  __m128i efgh =
+      _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i *>(state + 4)), 0x1B);
   __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
   __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
   for (; count > 0; --count, p += 64) {
@@ -41,8 +41,10 @@ __attribute__((target("sha,sse4.1"))) void blocks_with_sha_ni(std::uint32_t *sta
     __m128i m[4];
     for (int g = 0; g < 16; ++g) {
       if (g < 4)
-        m[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16 * g)), order);
-      __m128i k = _mm_add_epi32(m[g % 4], _mm_loadu_si128(reinterpret_cast<const __m128i *>(kRound + 4 * g)));
+        m[g] =
+            _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16 * g)), order);
+      __m128i k = _mm_add_epi32(m[g % 4],
+                                _mm_loadu_si128(reinterpret_cast<const __m128i *>(kRound + 4 * g)));
       cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
       if (g >= 3 && g <= 14) {
         __m128i &next = m[(g + 1) % 4];
@@ -88,8 +90,8 @@ void Sha256::blocks(const std::uint8_t *p, std::size_t count) {
 }
 
 Sha256::Sha256()
-    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-             0x5be0cd19} {}
+    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
 
 void Sha256::block(const std::uint8_t *p) {
   std::uint32_t w[64];
@@ -105,7 +107,8 @@ void Sha256::block(const std::uint8_t *p) {
   for (int i = 0; i < 64; ++i) {
     const std::uint32_t t1 =
         h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kRound[i] + w[i];
-    const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+    const std::uint32_t t2 =
+        (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
     h = g;
     g = f;
     f = e;

@@ -16,19 +16,32 @@ namespace {
 // at version kProvided; Wasmtime links an import of any 0.2.x to it.
 constexpr std::string_view kProvided = "0.2.12";
 constexpr std::array<std::string_view, 27> kInterfaces = {
-    "wasi:cli/environment",        "wasi:cli/exit",
-    "wasi:cli/stderr",             "wasi:cli/stdin",
-    "wasi:cli/stdout",             "wasi:cli/terminal-input",
-    "wasi:cli/terminal-output",    "wasi:cli/terminal-stderr",
-    "wasi:cli/terminal-stdin",     "wasi:cli/terminal-stdout",
-    "wasi:clocks/monotonic-clock", "wasi:clocks/wall-clock",
-    "wasi:filesystem/preopens",    "wasi:filesystem/types",
-    "wasi:io/error",               "wasi:io/poll",
-    "wasi:io/streams",             "wasi:random/insecure",
-    "wasi:random/insecure-seed",   "wasi:random/random",
-    "wasi:sockets/instance-network", "wasi:sockets/ip-name-lookup",
-    "wasi:sockets/network",        "wasi:sockets/tcp",
-    "wasi:sockets/tcp-create-socket", "wasi:sockets/udp",
+    "wasi:cli/environment",
+    "wasi:cli/exit",
+    "wasi:cli/stderr",
+    "wasi:cli/stdin",
+    "wasi:cli/stdout",
+    "wasi:cli/terminal-input",
+    "wasi:cli/terminal-output",
+    "wasi:cli/terminal-stderr",
+    "wasi:cli/terminal-stdin",
+    "wasi:cli/terminal-stdout",
+    "wasi:clocks/monotonic-clock",
+    "wasi:clocks/wall-clock",
+    "wasi:filesystem/preopens",
+    "wasi:filesystem/types",
+    "wasi:io/error",
+    "wasi:io/poll",
+    "wasi:io/streams",
+    "wasi:random/insecure",
+    "wasi:random/insecure-seed",
+    "wasi:random/random",
+    "wasi:sockets/instance-network",
+    "wasi:sockets/ip-name-lookup",
+    "wasi:sockets/network",
+    "wasi:sockets/tcp",
+    "wasi:sockets/tcp-create-socket",
+    "wasi:sockets/udp",
     "wasi:sockets/udp-create-socket",
 };
 
@@ -104,8 +117,8 @@ void route(wasmtime::WasiConfig &config, const WasiGrant &grant, const WasiOutpu
       config.inherit_stderr();
     return;
   case WasiOutput::Kind::lines: {
-    auto splitter = std::make_unique<LineSplitter>(
-        LineSplitter{output.sink(), grant.name, stream, std::max<std::size_t>(grant.max_line_bytes, 1), {}});
+    auto splitter = std::make_unique<LineSplitter>(LineSplitter{
+        output.sink(), grant.name, stream, std::max<std::size_t>(grant.max_line_bytes, 1), {}});
     wasm_link_wasi_config_set_output(config.capi(), stream == "stdout" ? 1 : 2,
                                      &LineSplitter::on_write, splitter.release(),
                                      &LineSplitter::finalize);
@@ -121,7 +134,8 @@ Result<std::monostate, wasmtime::Error> stand_in(wasmtime::component::LinkerInst
                                                  const std::string &member,
                                                  const wasmtime::component::ComponentItem &item) {
   if (item.is_resource())
-    return instance.add_resource(member, wasmtime::component::ResourceType(detail::fresh_host_type()),
+    return instance.add_resource(member,
+                                 wasmtime::component::ResourceType(detail::fresh_host_type()),
                                  [](wasmtime::Store::Context, std::uint32_t) {
                                    return wasmtime::Result<std::monostate>(std::monostate());
                                  });
@@ -165,7 +179,8 @@ std::vector<std::string> describe(const WasiGrant &grant) {
   };
   return {
       "args: " + list(grant.args, quoted),
-      "env: " + list(grant.env, [&](const auto &pair) { return pair.first + "=" + quoted(pair.second); }),
+      "env: " +
+          list(grant.env, [&](const auto &pair) { return pair.first + "=" + quoted(pair.second); }),
       "inherit-env: " + list(grant.inherit_env, [](const std::string &s) { return s; }),
       "stdin: " + (grant.stdin_bytes ? std::to_string(grant.stdin_bytes->size()) + " bytes"
                                      : std::string("empty")),
@@ -203,14 +218,15 @@ Result<WasiImports> wasi_imports(const wasmtime::Engine &engine,
                      ") but was granted none: grant it with Plugin::with_wasi(WasiGrant{...}), or "
                      "in a manifest with a [plugins.<id>.wasi] table (an empty table is a sandbox "
                      "that holds nothing)");
-  const std::string offered = "the runtime provides WASI 0.2 (imports `@0.2.0` to `@" +
-                              std::string(kProvided) + "`)";
+  const std::string offered =
+      "the runtime provides WASI 0.2 (imports `@0.2.0` to `@" + std::string(kProvided) + "`)";
   for (const std::string &name : all) {
     const auto at = name.find('@');
     if (at == std::string::npos)
       return Error(Error::Kind::link, "it imports `" + name +
                                           "` without a version, which the runtime does not "
-                                          "provide: " + offered);
+                                          "provide: " +
+                                          offered);
     if (name.compare(at + 1, 4, "0.2.") != 0)
       return Error(Error::Kind::link, "it imports `" + name + "`, WASI version " +
                                           name.substr(at + 1) +
@@ -244,8 +260,8 @@ Result<std::monostate> define_wasi(const wasmtime::Engine &engine,
     const std::string name(name_view);
     if (!item.is_component_instance())
       continue;
-    const bool stub = std::find(imports.stubbed.begin(), imports.stubbed.end(), name) !=
-                      imports.stubbed.end();
+    const bool stub =
+        std::find(imports.stubbed.begin(), imports.stubbed.end(), name) != imports.stubbed.end();
     const auto &imported = item.component_instance();
     std::optional<wasmtime::component::LinkerInstance> instance;
     if (stub) {

@@ -22,7 +22,8 @@ std::vector<std::uint8_t> bytes_of(const std::filesystem::path &file) {
 
 void write(const std::filesystem::path &file, const std::vector<std::uint8_t> &bytes) {
   std::ofstream(file, std::ios::binary | std::ios::trunc)
-      .write(reinterpret_cast<const char *>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      .write(reinterpret_cast<const char *>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
 }
 
 // The names of the instances a component exports.
@@ -113,7 +114,8 @@ TEST_F(CompileCacheTest, ADamagedEntryIsCompiledAgainAndReplaced) {
     ASSERT_TRUE(component);
     EXPECT_EQ(exports_of(engine, component.ok_ref()), std::vector<std::string>{"test:child/root"});
     // Replaced by a whole entry, which the cache itself takes.
-    EXPECT_TRUE(detail::CompileCache::open(folder)->find(engine, bytes_of(fixture("sockets/child_a.wat"))))
+    EXPECT_TRUE(
+        detail::CompileCache::open(folder)->find(engine, bytes_of(fixture("sockets/child_a.wat"))))
         << "the entry was not replaced";
   }
 }

@@ -188,9 +188,8 @@ TEST_F(Limited, StartFunctionThatNeverEndsPassesItsTimeout) {
 // cap of 16 pages may grow by 12 pages together, not by 15 each.
 TEST_F(Limited, MemoryCapCountsAllThePluginsMemoriesTogether) {
   auto component = load(engine, "limits/many_memories.wat");
-  auto instance = take(Plugin(component)
-                           .with_limits({.max_memory_bytes = 16 * 65536})
-                           .instantiate(engine, linker));
+  auto instance = take(
+      Plugin(component).with_limits({.max_memory_bytes = 16 * 65536}).instantiate(engine, linker));
   auto binding = take(Binding::create(
       "test:memories",
       {{"api", take(Interface::from_component(engine, component, "test:memories/api"))}},
@@ -200,20 +199,19 @@ TEST_F(Limited, MemoryCapCountsAllThePluginsMemoriesTogether) {
     const CallResult result = take(binding.dispatch("api", function, {&arg, 1}))[0].result;
     return result ? result.ok_ref()->get_s32() : -2;
   };
-  EXPECT_EQ(grow("grow-a", 8), 1);   // 4 + 8 = 12 pages in all
-  EXPECT_EQ(grow("grow-b", 8), -1);  // 20 > 16: refused, though b alone would fit
-  EXPECT_EQ(grow("grow-b", 4), 1);   // 16: exactly the cap
-  EXPECT_EQ(grow("grow-c", 1), -1);  // 17 > 16
-  EXPECT_EQ(grow("grow-d", 0), 1);   // growing by nothing is within any cap
+  EXPECT_EQ(grow("grow-a", 8), 1);  // 4 + 8 = 12 pages in all
+  EXPECT_EQ(grow("grow-b", 8), -1); // 20 > 16: refused, though b alone would fit
+  EXPECT_EQ(grow("grow-b", 4), 1);  // 16: exactly the cap
+  EXPECT_EQ(grow("grow-c", 1), -1); // 17 > 16
+  EXPECT_EQ(grow("grow-d", 0), 1);  // growing by nothing is within any cap
 }
 
 // A plugin of 1 MiB of memory returns many strings aliasing one region: what
 // the host copies is bounded by max_result_bytes, not by the plugin's memory.
 TEST_F(Limited, ResultsLargerThanTheirCapAreRefused) {
   auto component = load(engine, "limits/amplify.wat");
-  auto instance = take(Plugin(component)
-                           .with_limits({.max_result_bytes = 8 << 20})
-                           .instantiate(engine, linker));
+  auto instance = take(
+      Plugin(component).with_limits({.max_result_bytes = 8 << 20}).instantiate(engine, linker));
   auto binding = take(Binding::create(
       "test:amplify",
       {{"api", take(Interface::from_component(engine, component, "test:amplify/api"))}},

@@ -77,8 +77,8 @@ TEST(LoadErrors, DevicesAreNotComponents) {
 }
 
 TEST(LoadErrors, AFifoIsRefusedWithoutWaitingForAWriter) {
-  const auto fifo = std::filesystem::temp_directory_path() /
-                    ("wasm-link-fifo-" + std::to_string(::getpid()));
+  const auto fifo =
+      std::filesystem::temp_directory_path() / ("wasm-link-fifo-" + std::to_string(::getpid()));
   std::filesystem::remove(fifo);
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   EXPECT_EQ(load_path_error(fifo),
@@ -95,18 +95,18 @@ TEST(LoadErrors, AFileOverTheCapIsNotRead) {
   LoadOptions options;
   options.max_file_bytes = 10;
   const auto file = fixture("load_errors/core_module.wat");
-  EXPECT_EQ(load_path_error(file, options),
-            "cannot read component `" + file.string() +
-                "`: it is larger than the limit of 10 bytes (" +
-                std::to_string(std::filesystem::file_size(file)) + " bytes)");
+  EXPECT_EQ(load_path_error(file, options), "cannot read component `" + file.string() +
+                                                "`: it is larger than the limit of 10 bytes (" +
+                                                std::to_string(std::filesystem::file_size(file)) +
+                                                " bytes)");
 }
 
 TEST(LoadErrors, AFileThatIsNotWebAssemblyIsNotEchoed) {
   EXPECT_EQ(load_path_error("/proc/self/environ"),
             "cannot read component `/proc/self/environ`: it is neither a WebAssembly component "
             "nor WebAssembly text");
-  const auto text = std::filesystem::temp_directory_path() /
-                    ("wasm-link-secret-" + std::to_string(::getpid()));
+  const auto text =
+      std::filesystem::temp_directory_path() / ("wasm-link-secret-" + std::to_string(::getpid()));
   std::ofstream(text) << "PASSWORD=hunter2\n(component)";
   EXPECT_EQ(load_path_error(text), "cannot read component `" + text.string() +
                                        "`: it is neither a WebAssembly component nor WebAssembly "

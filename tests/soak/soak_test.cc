@@ -26,7 +26,6 @@
 #include <sstream>
 #include <thread>
 
-
 namespace wasm_link::testing {
 namespace {
 

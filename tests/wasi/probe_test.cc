@@ -44,8 +44,8 @@ protected:
     plugin = take(Plugin(component).with_wasi(std::move(grant)).instantiate(engine, linker));
     Binding::Interfaces interfaces;
     for (const char *name : {"fs", "env", "net", "io"})
-      interfaces.emplace(name, take(Interface::from_component(
-                                   engine, component, std::string("probe:wasi/") + name)));
+      interfaces.emplace(name, take(Interface::from_component(engine, component,
+                                                              std::string("probe:wasi/") + name)));
     return take(Binding::create("probe:wasi", std::move(interfaces), Cardinality::exactly_one,
                                 {{"probe", *plugin}}));
   }

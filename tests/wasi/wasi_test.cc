@@ -170,26 +170,26 @@ TEST_F(Wasi, WasiTheRuntimeLacksLinksToStandInsThatTrap) {
   auto component = load(engine, "wasi/http.wat");
   auto refused = Plugin(component).instantiate(engine, linker);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.err().message(),
-            "cannot link plugin: it imports WASI (`wasi:io/error@0.2.0` and 1 more) but was granted "
-            "none: "
-            "grant it with Plugin::with_wasi(WasiGrant{...}), or in a manifest with a "
-            "[plugins.<id>.wasi] table (an empty table is a sandbox that holds nothing)");
+  EXPECT_EQ(
+      refused.err().message(),
+      "cannot link plugin: it imports WASI (`wasi:io/error@0.2.0` and 1 more) but was granted "
+      "none: "
+      "grant it with Plugin::with_wasi(WasiGrant{...}), or in a manifest with a "
+      "[plugins.<id>.wasi] table (an empty table is a sandbox that holds nothing)");
 
   auto plugin = take(Plugin(component).with_wasi({}).instantiate(engine, linker));
   auto binding = take(Binding::create(
-      "probe:http",
-      {{"api", take(Interface::from_component(engine, component, "probe:http/api"))}},
+      "probe:http", {{"api", take(Interface::from_component(engine, component, "probe:http/api"))}},
       Cardinality::exactly_one, {{"http", plugin}}));
   const CallResult result = take(binding.dispatch("api", "make", {}))[0].result;
   ASSERT_FALSE(result);
   EXPECT_EQ(result.err_ref().kind(), DispatchError::Kind::runtime_exception);
   const std::string message =
-      "\nCaused by:\n    the plugin called `wasi:http/types@0.2.0`, function `[constructor]fields`, "
+      "\nCaused by:\n    the plugin called `wasi:http/types@0.2.0`, function "
+      "`[constructor]fields`, "
       "which the runtime does not provide (WASI it lacks is linked to stand-ins that trap)";
   const std::string &payload = result.err_ref().payload();
-  EXPECT_NE(payload.find(message), std::string::npos)
-      << result.err_ref().payload();
+  EXPECT_NE(payload.find(message), std::string::npos) << result.err_ref().payload();
   // A second granted plugin reuses the stand-ins already in the linker.
   auto second = Plugin(component).with_wasi({}).instantiate(engine, linker);
   EXPECT_TRUE(second) << second.err().message();
@@ -208,9 +208,8 @@ TEST_F(Wasi, VariablesThatWasiCannotCarryAreRefused) {
   nul.args = {std::string("a\0b", 3)};
   auto refused = instantiate(nul);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.err().message(),
-            "cannot grant WASI: argument \"" + std::string("a\0b", 3) +
-                "\" is not UTF-8 text without NUL");
+  EXPECT_EQ(refused.err().message(), "cannot grant WASI: argument \"" + std::string("a\0b", 3) +
+                                         "\" is not UTF-8 text without NUL");
 }
 
 TEST_F(Wasi, AMissingDirectoryIsRefused) {
@@ -224,10 +223,10 @@ TEST_F(Wasi, AMissingDirectoryIsRefused) {
 
 TEST(WasiDescribe, SaysEveryPartOfAGrant) {
   WasiGrant grant;
-  EXPECT_EQ(describe(grant), (std::vector<std::string>{
-                                 "args: none", "env: none", "inherit-env: none", "stdin: empty",
-                                 "stdout: discard", "stderr: discard", "dirs: none",
-                                 "network: off", "name-lookup: off"}));
+  EXPECT_EQ(describe(grant),
+            (std::vector<std::string>{"args: none", "env: none", "inherit-env: none",
+                                      "stdin: empty", "stdout: discard", "stderr: discard",
+                                      "dirs: none", "network: off", "name-lookup: off"}));
   grant.args = {"-v"};
   grant.env = {{"A", "1"}, {"B", "two"}};
   grant.inherit_env = {"LANG"};
@@ -237,12 +236,12 @@ TEST(WasiDescribe, SaysEveryPartOfAGrant) {
   grant.dirs = {{"/srv/data", "/data", true}, {"/tmp/out", "/out", false}};
   grant.network = true;
   grant.name_lookup = true;
-  EXPECT_EQ(describe(grant),
-            (std::vector<std::string>{
-                "args: \"-v\"", "env: A=\"1\", B=\"two\"", "inherit-env: LANG", "stdin: 5 bytes",
-                "stdout: inherit", "stderr: lines",
-                "dirs: /data = /srv/data (read-only), /out = /tmp/out (read-write)",
-                "network: on", "name-lookup: on"}));
+  EXPECT_EQ(
+      describe(grant),
+      (std::vector<std::string>{"args: \"-v\"", "env: A=\"1\", B=\"two\"", "inherit-env: LANG",
+                                "stdin: 5 bytes", "stdout: inherit", "stderr: lines",
+                                "dirs: /data = /srv/data (read-only), /out = /tmp/out (read-write)",
+                                "network: on", "name-lookup: on"}));
 }
 
 } // namespace

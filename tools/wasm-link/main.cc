@@ -6,9 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <set>
 #include <wasmtime.h> // WASMTIME_VERSION
-#include <iostream>
 
 namespace wasm_link::tool {
 namespace {
@@ -143,8 +143,8 @@ int call(const std::string &file, const std::string &target, const std::vector<s
   const auto &interfaces = binding->second.interfaces();
   auto found = interfaces.find(interface);
   if (found == interfaces.end())
-    return fail(Exit::usage, "binding `" + binding_name + "` has no interface `" + interface +
-                                 "`" + alternatives(interface, interfaces, "it has"));
+    return fail(Exit::usage, "binding `" + binding_name + "` has no interface `" + interface + "`" +
+                                 alternatives(interface, interfaces, "it has"));
   const Function *meta = found->second.find(function);
   if (meta == nullptr)
     return fail(Exit::usage, "interface `" + interface + "` of binding `" + binding_name +
@@ -155,8 +155,8 @@ int call(const std::string &file, const std::string &target, const std::vector<s
   if (const auto *known = binding->second.function_type(interface, function)) {
     const auto &type = *known;
     if (args.size() != type.param_count())
-      return fail(Exit::usage, "`" + function + "` takes " + arguments(type.param_count()) +
-                                   " (" + type_name(type) + "), " + std::to_string(args.size()) +
+      return fail(Exit::usage, "`" + function + "` takes " + arguments(type.param_count()) + " (" +
+                                   type_name(type) + "), " + std::to_string(args.size()) +
                                    " given");
     for (std::size_t i = 0; i < args.size(); ++i) {
       auto param = type.param_nth(i);
@@ -340,7 +340,7 @@ int inspect(const std::string &file, const LoadOptions &load) {
 // come after a `--`.
 std::vector<std::string> take_call_arguments(std::vector<std::string> &words) {
   static const std::set<std::string, std::less<>> with_value = {"--cache-dir", "--timeout-ms",
-                                                                 "--max-memory-bytes"};
+                                                                "--max-memory-bytes"};
   std::vector<std::string> kept, arguments;
   std::size_t positionals = 0; // after `call`: the manifest, the target
   bool in_call = false, verbatim = false;
@@ -383,7 +383,8 @@ int main(int argc, char **argv) {
   CLI::App app{"wasm-link: assemble WebAssembly plugin graphs from a manifest and run them"};
   app.footer(exit_codes);
   app.set_version_flag("-V,--version", "wasm-link " WASM_LINK_VERSION " (Wasmtime " WASMTIME_VERSION
-                                       ", WASI " + std::string(wasm_link::wasi_version()) + ")");
+                                       ", WASI " +
+                                           std::string(wasm_link::wasi_version()) + ")");
   app.require_subcommand(1);
   app.fallthrough(); // global options after the subcommand too (set before adding them)
   bool time = false;

@@ -182,7 +182,8 @@ Result<WasiGrant, std::string> read_wasi(const Reader &reader, const std::filesy
       if (!path)
         return path.err();
       if (!path.ok_ref())
-        return reader.fail(at + ".path", "missing (expected a directory, relative to the manifest)");
+        return reader.fail(at + ".path",
+                           "missing (expected a directory, relative to the manifest)");
       auto read_only = reader.boolean(*dir, "read-only", at);
       if (!read_only)
         return read_only.err();

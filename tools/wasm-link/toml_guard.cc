@@ -16,14 +16,18 @@ bool is_bare_key_char(char c) {
 std::size_t utf8_length(std::string_view s, std::size_t i) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = byte(i);
-  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  std::size_t n = c < 0x80           ? 1
+                  : (c >> 5) == 0x6  ? 2
+                  : (c >> 4) == 0xE  ? 3
+                  : (c >> 3) == 0x1E ? 4
+                                     : 0;
   if (n == 0 || i + n > s.size())
     return 0;
   for (std::size_t k = 1; k < n; ++k)
     if ((byte(i + k) & 0xC0) != 0x80)
       return 0;
   const std::uint32_t cp =
-      n == 1 ? c
+      n == 1   ? c
       : n == 2 ? ((c & 0x1F) << 6) | (byte(i + 1) & 0x3F)
       : n == 3 ? ((c & 0x0F) << 12) | ((byte(i + 1) & 0x3F) << 6) | (byte(i + 2) & 0x3F)
                : ((c & 0x07) << 18) | ((byte(i + 1) & 0x3F) << 12) | ((byte(i + 2) & 0x3F) << 6) |
@@ -139,7 +143,8 @@ private:
 
   std::optional<std::string> string(char quote) {
     const bool multiline = text_.substr(i_, 3) == std::string(3, quote);
-    const std::string_view end = multiline ? std::string_view(text_.substr(i_, 3)) : text_.substr(i_, 1);
+    const std::string_view end =
+        multiline ? std::string_view(text_.substr(i_, 3)) : text_.substr(i_, 1);
     i_ += end.size();
     column_ += end.size();
     while (i_ < text_.size()) {
@@ -230,9 +235,10 @@ std::string ascii_toml(std::string_view text) {
     }
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]) & 0x3F; };
     const auto lead = static_cast<unsigned char>(text[i]);
-    const std::uint32_t cp = n == 2   ? ((lead & 0x1F) << 6) | byte(1)
-                             : n == 3 ? ((lead & 0x0F) << 12) | (byte(1) << 6) | byte(2)
-                                      : ((lead & 0x07) << 18) | (byte(1) << 12) | (byte(2) << 6) | byte(3);
+    const std::uint32_t cp =
+        n == 2   ? ((lead & 0x1F) << 6) | byte(1)
+        : n == 3 ? ((lead & 0x0F) << 12) | (byte(1) << 6) | byte(2)
+                 : ((lead & 0x07) << 18) | (byte(1) << 12) | (byte(2) << 6) | byte(3);
     char escaped[16];
     std::snprintf(escaped, sizeof escaped, cp > 0xFFFF ? "\\U%08X" : "\\u%04X", cp);
     out += escaped;
