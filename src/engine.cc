@@ -1,6 +1,7 @@
 #include <wasm_link/engine.hh>
 
 #include "compile_cache.hh"
+#include "shim.h"
 #include <wasm_link/files.hh>
 
 #include <cstdlib>
@@ -51,6 +52,18 @@ bool looks_like_text(std::span<const std::uint8_t> bytes) noexcept {
   return false;
 }
 
+// WebAssembly text to binary, in the older component syntax too (the shim's
+// wasm_link_wat2wasm, src/shim.h): the reference's plugins are written in it.
+wasmtime::Result<std::vector<std::uint8_t>> wat_to_wasm(std::span<const std::uint8_t> text) {
+  wasm_byte_vec_t binary;
+  if (wasmtime_error_t *error =
+          wasm_link_wat2wasm(reinterpret_cast<const char *>(text.data()), text.size(), &binary))
+    return wasmtime::Error(error);
+  std::vector<std::uint8_t> out(binary.data, binary.data + binary.size);
+  wasm_byte_vec_delete(&binary);
+  return out;
+}
+
 } // namespace
 
 wasmtime::Config default_config() {
@@ -79,11 +92,10 @@ Result<wasmtime::component::Component> compile_component(wasmtime::Engine &engin
       return fail(component.err().message());
     return component.ok();
   }
-  auto wasm = wasmtime::wat2wasm(
-      std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()));
+  auto wasm = wat_to_wasm(bytes);
   if (!wasm)
     return fail(wasm.err().message());
-  auto binary = wasm.ok();
+  auto &binary = wasm.ok_ref();
   auto component = wasmtime::component::Component::compile(
       engine, wasmtime::Span<uint8_t>(binary.data(), binary.size()));
   if (!component)

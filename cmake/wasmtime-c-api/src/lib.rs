@@ -258,3 +258,50 @@ pub unsafe extern "C" fn wasm_link_store_set_hostcall_fuel(store: *mut wasmtime_
     let store = unsafe { &mut *store.cast::<WasmtimeStore>() };
     store.set_hostcall_fuel(bytes);
 }
+
+/// WebAssembly text to binary, as `wasmtime_wat2wasm`, but accepting as well
+/// the component text syntax from before WebAssembly/component-model#655, which
+/// Wasmtime 46 accepted and 48 refuses: `(memory $i "memory")` for
+/// `(memory (core memory $i "memory"))`, `(func $f)` for `(core func $f)` in
+/// canonical options and `dtor`s, and the like. Text the current parser refuses
+/// for that syntax is parsed by the last parser that accepts it by default; its
+/// error is the one returned if it refuses the text too. Neither reads the
+/// process environment differently from Wasmtime's own parser (an embedder's
+/// WAST_STRICT_COMPONENT_INDICES=1 still refuses the older syntax).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_wat2wasm(
+    wat: *const u8,
+    wat_len: usize,
+    ret: &mut wasm_byte_vec_t,
+) -> Option<Box<wasmtime_error_t>> {
+    let bytes = if wat_len == 0 { &[][..] } else { unsafe { std::slice::from_raw_parts(wat, wat_len) } };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => return Some(Box::new(wasmtime::Error::msg(format!("the text is not UTF-8: {error}")).into())),
+    };
+    let result = match wat::parse_str(text) {
+        Ok(binary) => Ok(binary),
+        Err(strict) if strict.to_string().contains("WAST_STRICT_COMPONENT_INDICES") => {
+            legacy_wat2wasm(text).map_err(wasmtime::Error::msg)
+        }
+        Err(strict) => Err(wasmtime::Error::msg(strict.to_string())),
+    };
+    match result {
+        Ok(binary) => {
+            ret.set_buffer(binary);
+            None
+        }
+        Err(error) => Some(Box::new(error.into())),
+    }
+}
+
+fn legacy_wat2wasm(text: &str) -> Result<Vec<u8>, String> {
+    use wast_legacy::parser::{self, ParseBuffer};
+    let located = |mut error: wast_legacy::Error| {
+        error.set_text(text);
+        error.to_string()
+    };
+    let buffer = ParseBuffer::new(text).map_err(located)?;
+    let mut wat = parser::parse::<wast_legacy::Wat>(&buffer).map_err(located)?;
+    wat.encode().map_err(located)
+}
