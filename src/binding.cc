@@ -539,6 +539,16 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
                                            std::string(to_string(cardinality)) + " but was given " +
                                            std::to_string(plugins.size()) + " plugins");
 
+  // A component instance has one namespace for its functions and types: no
+  // plugin could export both, nor a socket give them to a consumer.
+  for (const auto &[name, interface] : interfaces)
+    for (const auto &resource : interface.resources())
+      if (interface.find(resource) != nullptr)
+        return Error(Error::Kind::binding,
+                     "interface `" + name + "` of binding `" + package + "` has a function `" +
+                         resource + "` and a resource `" + resource +
+                         "`: one instance cannot export two items of one name");
+
   auto state = std::make_shared<detail::BindingState>();
   state->package = std::move(package);
   state->interfaces = std::move(interfaces);

@@ -395,14 +395,23 @@ TEST(ResourceDrops, DropAskedForInsideACallIntoTheOwnerRunsAfterIt) {
   EXPECT_EQ(destroyed[0].result.ok_ref()->get_u32(), 1u) << "and the destructor ran before this";
 }
 
-TEST(Interfaces, FunctionAndResourceOfTheSameNameDoNotCollide) {
+TEST(Interfaces, AStaticFunctionMayShareItsResourcesName) {
   Interface interface;
-  interface.resource("counter").function("counter").function("[static]counter.counter");
-  EXPECT_EQ(interface.resources(), Interface::Resources{"counter"});
-  ASSERT_NE(interface.find("counter"), nullptr);
-  EXPECT_EQ(interface.find("counter")->kind, FunctionKind::freestanding);
+  interface.resource("counter").function("[static]counter.counter");
   EXPECT_EQ(interface.find("[static]counter.counter")->kind, FunctionKind::static_);
   EXPECT_EQ(interface.find("[static]counter.counter")->resource, "counter");
+  EXPECT_TRUE(Binding::create("test:res", {{"counters", interface}}, Cardinality::any, {}));
+}
+
+TEST(Interfaces, AFunctionAndAResourceOfOneNameAreRefused) {
+  Interface interface;
+  interface.function("get-value").resource("get-value");
+  auto binding = Binding::create("test:child", {{"root", interface}}, Cardinality::any, {});
+  ASSERT_FALSE(binding);
+  EXPECT_EQ(binding.err().kind(), Error::Kind::binding);
+  EXPECT_EQ(binding.err().message(),
+            "interface `root` of binding `test:child` has a function `get-value` and a resource "
+            "`get-value`: one instance cannot export two items of one name");
 }
 
 } // namespace
