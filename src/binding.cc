@@ -666,6 +666,34 @@ const wasmtime::component::FuncType *Binding::function_type(std::string_view int
   return &*state_->types[index->second];
 }
 
+std::optional<std::string> Binding::signature(std::string_view interface,
+                                              std::string_view function) const {
+  auto slot = state_->slots.find(interface);
+  if (slot == state_->slots.end())
+    return std::nullopt;
+  auto index = slot->second.find(function);
+  if (index == slot->second.end() || !state_->types[index->second])
+    return std::nullopt;
+  // A declared type is named by the component it was read from; one a plugin
+  // fixed, by that plugin's names (or any plugin's, for a declared type read
+  // from a plugin's component as an interface without names).
+  const Interface &declared = state_->interfaces.find(interface)->second;
+  std::vector<const detail::ResourceNames *> names{state_->type_names[index->second].get()};
+  for (const auto &plug : state_->plugs)
+    names.push_back(plug.names.get());
+  auto namer =
+      [&](const wasmtime::component::ResourceType &resource) -> std::optional<std::string> {
+    if (auto name = declared.resource_name(resource))
+      return name;
+    for (const detail::ResourceNames *known : names)
+      if (known != nullptr)
+        if (auto found = known->find(resource))
+          return state_->resources[*found].name;
+    return std::nullopt;
+  };
+  return type_name(*state_->types[index->second], namer);
+}
+
 std::vector<std::string> Binding::plugin_ids() const {
   std::vector<std::string> ids;
   for (const auto &plug : state_->plugs)

@@ -9,14 +9,18 @@
 namespace wasm_link {
 
 std::string type_name(const wasmtime::component::FuncType &type) {
+  return type_name(type, ResourceNamer());
+}
+
+std::string type_name(const wasmtime::component::FuncType &type, const ResourceNamer &names) {
   std::string out = "func(";
   for (std::size_t i = 0; i < type.param_count(); ++i) {
     auto param = type.param_nth(i);
-    out += (i ? ", " : "") + std::string(param->first) + ": " + type_name(param->second);
+    out += (i ? ", " : "") + std::string(param->first) + ": " + type_name(param->second, names);
   }
   out += ")";
   if (auto result = type.result())
-    out += " -> " + type_name(*result);
+    out += " -> " + type_name(*result, names);
   return out;
 }
 
@@ -78,6 +82,7 @@ Result<Interface> Interface::from_component(const wasmtime::Engine &engine,
     const auto &[name, export_item] = *entry;
     if (export_item.is_resource()) {
       out.resource(std::string(name));
+      out.resource_types_.emplace_back(export_item.resource(), std::string(name));
     } else if (export_item.is_component_func()) {
       const auto &type = export_item.component_func();
       auto result = type.result();
@@ -90,6 +95,14 @@ Result<Interface> Interface::from_component(const wasmtime::Engine &engine,
     }
   }
   return out;
+}
+
+std::optional<std::string>
+Interface::resource_name(const wasmtime::component::ResourceType &type) const {
+  for (const auto &[known, name] : resource_types_)
+    if (known == type)
+      return name;
+  return std::nullopt;
 }
 
 } // namespace wasm_link

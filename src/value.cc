@@ -84,6 +84,10 @@ std::optional<std::string> check_name(std::string_view what, std::string_view na
 } // namespace
 
 std::string type_name(const ValType &type) {
+  return type_name(type, ResourceNamer());
+}
+
+std::string type_name(const ValType &type, const ResourceNamer &names) {
   switch (type.kind()) {
   case WASMTIME_COMPONENT_VALTYPE_BOOL:
     return "bool";
@@ -112,19 +116,19 @@ std::string type_name(const ValType &type) {
   case WASMTIME_COMPONENT_VALTYPE_STRING:
     return "string";
   case WASMTIME_COMPONENT_VALTYPE_LIST:
-    return "list<" + type_name(type.list().element()) + ">";
+    return "list<" + type_name(type.list().element(), names) + ">";
   case WASMTIME_COMPONENT_VALTYPE_RECORD: {
     std::string out = "record {";
     for (std::size_t i = 0; i < type.record().field_count(); ++i) {
       auto field = type.record().field_nth(i);
-      out += (i ? ", " : " ") + std::string(field->first) + ": " + type_name(field->second);
+      out += (i ? ", " : " ") + std::string(field->first) + ": " + type_name(field->second, names);
     }
     return out + " }";
   }
   case WASMTIME_COMPONENT_VALTYPE_TUPLE: {
     std::string out = "tuple<";
     for (std::size_t i = 0; i < type.tuple().types_count(); ++i)
-      out += (i ? ", " : "") + type_name(*type.tuple().types_nth(i));
+      out += (i ? ", " : "") + type_name(*type.tuple().types_nth(i), names);
     return out + ">";
   }
   case WASMTIME_COMPONENT_VALTYPE_VARIANT: {
@@ -133,7 +137,7 @@ std::string type_name(const ValType &type) {
       auto c = type.variant().case_nth(i);
       out += (i ? ", " : " ") + std::string(c->first);
       if (c->second)
-        out += "(" + type_name(*c->second) + ")";
+        out += "(" + type_name(*c->second, names) + ")";
     }
     return out + " }";
   }
@@ -144,15 +148,16 @@ std::string type_name(const ValType &type) {
     return out + " }";
   }
   case WASMTIME_COMPONENT_VALTYPE_OPTION:
-    return "option<" + type_name(type.option().ty()) + ">";
+    return "option<" + type_name(type.option().ty(), names) + ">";
   case WASMTIME_COMPONENT_VALTYPE_RESULT: {
     auto ok = type.result().ok();
     auto err = type.result().err();
     if (!ok && !err)
       return "result";
     if (!err)
-      return "result<" + type_name(*ok) + ">";
-    return "result<" + (ok ? type_name(*ok) : std::string("_")) + ", " + type_name(*err) + ">";
+      return "result<" + type_name(*ok, names) + ">";
+    return "result<" + (ok ? type_name(*ok, names) : std::string("_")) + ", " +
+           type_name(*err, names) + ">";
   }
   case WASMTIME_COMPONENT_VALTYPE_FLAGS: {
     std::string out = "flags {";
@@ -161,21 +166,26 @@ std::string type_name(const ValType &type) {
     return out + " }";
   }
   case WASMTIME_COMPONENT_VALTYPE_OWN:
-    return "own<resource>";
-  case WASMTIME_COMPONENT_VALTYPE_BORROW:
-    return "borrow<resource>";
+  case WASMTIME_COMPONENT_VALTYPE_BORROW: {
+    const bool own = type.kind() == WASMTIME_COMPONENT_VALTYPE_OWN;
+    std::optional<std::string> name;
+    if (names)
+      name = names(own ? type.own() : type.borrow());
+    return (own ? "own<" : "borrow<") + name.value_or("resource") + ">";
+  }
   case WASMTIME_COMPONENT_VALTYPE_FUTURE: {
     auto inner = type.future().ty();
-    return inner ? "future<" + type_name(*inner) + ">" : "future";
+    return inner ? "future<" + type_name(*inner, names) + ">" : "future";
   }
   case WASMTIME_COMPONENT_VALTYPE_STREAM: {
     auto inner = type.stream().ty();
-    return inner ? "stream<" + type_name(*inner) + ">" : "stream";
+    return inner ? "stream<" + type_name(*inner, names) + ">" : "stream";
   }
   case WASMTIME_COMPONENT_VALTYPE_ERROR_CONTEXT:
     return "error-context";
   case WASMTIME_COMPONENT_VALTYPE_MAP:
-    return "map<" + type_name(type.map().key()) + ", " + type_name(type.map().value()) + ">";
+    return "map<" + type_name(type.map().key(), names) + ", " +
+           type_name(type.map().value(), names) + ">";
   }
   return "unknown type";
 }

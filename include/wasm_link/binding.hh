@@ -97,6 +97,9 @@ public:
   // written by hand or read from WIT).
   const wasmtime::component::FuncType *function_type(std::string_view interface,
                                                      std::string_view function) const;
+  // That type as WIT-like text, with handles named by the binding's resources
+  // ("func(self: borrow<counter>) -> u32"); nothing where function_type is null.
+  std::optional<std::string> signature(std::string_view interface, std::string_view function) const;
 
   // Calls `interface`.`function` in every plugin of the binding. An unknown
   // interface or function fails the whole dispatch; everything else (arguments

@@ -8,7 +8,10 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 #include <wasm_link/error.hh>
+#include <wasm_link/value.hh>
 #include <wasmtime.hh>
 #include <wasmtime/component.hh>
 
@@ -42,6 +45,8 @@ std::pair<FunctionKind, std::string> classify_function_name(std::string_view nam
 
 // The WIT spelling of a function type, e.g. "func(v: u32) -> string".
 std::string type_name(const wasmtime::component::FuncType &type);
+// As above, with handles named by `names` (see value.hh).
+std::string type_name(const wasmtime::component::FuncType &type, const ResourceNamer &names);
 // Parameter types in order (names aside) and the result are the same.
 bool same_signature(const wasmtime::component::FuncType &a, const wasmtime::component::FuncType &b);
 
@@ -67,10 +72,14 @@ public:
   const Function *find(std::string_view name) const;
   const Functions &functions() const noexcept { return functions_; }
   const Resources &resources() const noexcept { return resources_; }
+  // The name of a resource type in the functions' declared types: known for an
+  // interface read from a component, for the resources it exports.
+  std::optional<std::string> resource_name(const wasmtime::component::ResourceType &type) const;
 
 private:
   Functions functions_;
   Resources resources_;
+  std::vector<std::pair<wasmtime::component::ResourceType, std::string>> resource_types_;
 };
 
 } // namespace wasm_link

@@ -3,6 +3,7 @@
 // `WitResult`, `Flags`, `Map`, ...): build and inspect them with those.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <wasmtime.hh>
@@ -24,6 +25,14 @@ inline char32_t get_char(const Val &value) noexcept {
 // The WIT spelling of a type, e.g. "list<u8>", "option<string>",
 // "record { a: u32, b: string }", "own<resource>".
 std::string type_name(const ValType &type);
+
+// The name of a resource type where it is used (say, the name a component
+// exports it under), or nothing when it has none there.
+using ResourceNamer =
+    std::function<std::optional<std::string>(const wasmtime::component::ResourceType &)>;
+// As above, with handles named by `names`: "own<counter>", "borrow<counter>"
+// (and "own<resource>" for a type `names` does not know).
+std::string type_name(const ValType &type, const ResourceNamer &names);
 
 // Why `value` is not a value of `type`, or nothing when it is. Beyond the shape,
 // this checks what Wasmtime would otherwise only find inside the guest or by

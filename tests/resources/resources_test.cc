@@ -75,6 +75,31 @@ TEST_F(Resources, BindingListsTheResourcesOfItsInterfaces) {
   EXPECT_EQ(b.interfaces().at("counters").resources(), Interface::Resources{"counter"});
 }
 
+TEST_F(Resources, SignaturesNameTheBindingsResources) {
+  auto b = binding({{"a", plugin(0)}});
+  EXPECT_EQ(b.signature("counters", "[method]counter.get"), "func(self: borrow<counter>) -> u32");
+  EXPECT_EQ(b.signature("counters", "make-many"), "func(n: u32) -> list<own<counter>>");
+  EXPECT_EQ(b.signature("counters", "nope"), std::nullopt);
+  EXPECT_EQ(b.signature("nope", "make"), std::nullopt);
+  EXPECT_EQ(type_name(*b.function_type("counters", "make")), "func(start: u32) -> own<resource>")
+      << "without names, a handle's resource is not known";
+}
+
+TEST_F(Resources, SignaturesOfAFunctionTypeFixedByAPluginNameItsResources) {
+  Interface hand_written;
+  hand_written.resource("counter").function("[method]counter.get");
+  auto b = take(Binding::create("test:res", {{"counters", hand_written}}, Cardinality::any,
+                                {{"a", plugin(0)}}));
+  EXPECT_EQ(b.signature("counters", "[method]counter.get"), "func(self: borrow<counter>) -> u32");
+}
+
+TEST(Interfaces, SignatureIsNothingWithoutAType) {
+  Interface hand_written;
+  hand_written.function("f");
+  auto b = take(Binding::create("test:x", {{"i", hand_written}}, Cardinality::any, {}));
+  EXPECT_EQ(b.signature("i", "f"), std::nullopt);
+}
+
 TEST_F(Resources, ConstructorResultIsWrappedAndMethodsGoToTheOwner) {
   auto b = binding({{"a", plugin(0)}, {"b", plugin(1000)}});
   auto made = take(b.dispatch("counters", "[constructor]counter", std::vector<Val>{Val(7u)}));
