@@ -726,6 +726,20 @@ std::size_t Binding::live_handles() const {
 Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interface,
                                                          std::string_view function,
                                                          std::span<const Val> args) const {
+  return dispatch(interface, function, args, nullptr);
+}
+
+Result<DispatchResults, DispatchError> Binding::dispatch_to(std::string_view plugin,
+                                                            std::string_view interface,
+                                                            std::string_view function,
+                                                            std::span<const Val> args) const {
+  return dispatch(interface, function, args, &plugin);
+}
+
+Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interface,
+                                                         std::string_view function,
+                                                         std::span<const Val> args,
+                                                         const std::string_view *only) const {
   const detail::BindingState &state = *state_;
   auto functions = state.slots.find(interface);
   if (functions == state.slots.end())
@@ -738,13 +752,16 @@ Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interf
   std::vector<PluginResult> results;
   if (state.plugs.empty())
     return DispatchResults(std::move(results));
+  auto chosen = [&](const detail::PlugState &plug) { return only == nullptr || plug.id == *only; };
   HostSide side(state);
   const detail::Export &reference = state.plugs.front().exports[slot];
   if (!reference.unwraps_arguments) {
-    results.reserve(state.plugs.size());
+    results.reserve(only == nullptr ? state.plugs.size() : 1);
     for (const auto &plug : state.plugs)
-      results.push_back({plug.id, detail::call(state, plug, interface, function, plug.exports[slot],
-                                               args, detail::Arguments::checked, side)});
+      if (chosen(plug))
+        results.push_back(
+            {plug.id, detail::call(state, plug, interface, function, plug.exports[slot], args,
+                                   detail::Arguments::checked, side)});
     return DispatchResults(std::move(results));
   }
 
@@ -761,9 +778,11 @@ Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interf
   if (method && !handles.ok_ref().owner)
     return DispatchError::invalid_resource_handle("a method needs a handle as `self`");
   for (const auto &plug : state.plugs) {
+    if (!chosen(plug))
+      continue;
     const auto owner = handles.ok_ref().owner;
     if (owner && *owner != plug.index) {
-      if (!method)
+      if (!method || only != nullptr)
         results.push_back({plug.id, CallResult(DispatchError::invalid_resource_handle(
                                         "the handles passed belong to plugin `" +
                                         state.plugs[*owner].id + "`"))});

@@ -114,6 +114,13 @@ public:
   // `invalid-resource-handle` and reaches no plugin.
   Result<DispatchResults, DispatchError>
   dispatch(std::string_view interface, std::string_view function, std::span<const Val> args) const;
+  // As dispatch, to the plugin with id `plugin` alone: its one result, or none
+  // when the binding has no such plugin (see plugin_ids). A method whose `self`
+  // another plugin made is that plugin's invalid-resource-handle.
+  Result<DispatchResults, DispatchError> dispatch_to(std::string_view plugin,
+                                                     std::string_view interface,
+                                                     std::string_view function,
+                                                     std::span<const Val> args) const;
 
   // Drops a handle dispatch gave the host: the plugin that made the resource
   // drops it, so its destructor runs.
@@ -124,6 +131,10 @@ public:
 
 private:
   friend std::shared_ptr<const detail::BindingState> detail::share(const Binding &);
+  Result<DispatchResults, DispatchError> dispatch(std::string_view interface,
+                                                  std::string_view function,
+                                                  std::span<const Val> args,
+                                                  const std::string_view *only) const;
   explicit Binding(std::shared_ptr<const detail::BindingState> state) : state_(std::move(state)) {}
 
   std::shared_ptr<const detail::BindingState> state_;

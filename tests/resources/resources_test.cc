@@ -100,6 +100,32 @@ TEST(Interfaces, SignatureIsNothingWithoutAType) {
   EXPECT_EQ(b.signature("i", "f"), std::nullopt);
 }
 
+TEST_F(Resources, DispatchToCallsOnePlugin) {
+  auto b = binding({{"a", plugin(0)}, {"b", plugin(1000)}});
+  auto made = take(b.dispatch_to("b", "counters", "make", std::vector<Val>{Val(1u)}));
+  ASSERT_EQ(made.size(), 1u);
+  EXPECT_EQ(made[0].id, "b");
+  EXPECT_EQ(u32(b, "[static]counter.live", "a"), 0u) << "a made no counter";
+  EXPECT_EQ(u32(b, "[static]counter.live", "b"), 1u);
+  EXPECT_EQ(take(b.dispatch_to("c", "counters", "make", std::vector<Val>{Val(1u)})).size(), 0u);
+  EXPECT_EQ(b.dispatch_to("a", "counters", "nope", {}).err().message(), "invalid-function: nope");
+}
+
+TEST_F(Resources, DispatchToAnotherPluginThanSelfsOwnerIsThatPluginsError) {
+  auto b = binding({{"a", plugin(0)}, {"b", plugin(1000)}});
+  Val from_a =
+      value_of(take(b.dispatch_to("a", "counters", "make", std::vector<Val>{Val(3u)})), "a");
+  auto owner =
+      take(b.dispatch_to("a", "counters", "[method]counter.get", std::vector<Val>{from_a}));
+  EXPECT_EQ(value_of(owner, "a").get_u32(), 3u);
+  auto other =
+      take(b.dispatch_to("b", "counters", "[method]counter.get", std::vector<Val>{from_a}));
+  ASSERT_EQ(other.size(), 1u);
+  ASSERT_FALSE(other[0].result);
+  EXPECT_EQ(other[0].result.err_ref().message(),
+            "invalid-resource-handle (the handles passed belong to plugin `a`)");
+}
+
 TEST_F(Resources, ConstructorResultIsWrappedAndMethodsGoToTheOwner) {
   auto b = binding({{"a", plugin(0)}, {"b", plugin(1000)}});
   auto made = take(b.dispatch("counters", "[constructor]counter", std::vector<Val>{Val(7u)}));
