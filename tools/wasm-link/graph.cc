@@ -1,5 +1,7 @@
 #include "graph.hh"
 
+#include "output.hh"
+
 #include <iostream>
 #include <mutex>
 
@@ -150,6 +152,11 @@ Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load
   auto manifest_error = [&](const std::string &key, const std::string &what) {
     return GraphError{Exit::usage, file + ": " + key + ": " + what};
   };
+  // What only the components can tell (an export missing or of another type)
+  // still names the manifest's key that asked for it.
+  auto component_error = [&](const std::string &key, const std::string &what) {
+    return GraphError{Exit::load, file + ": " + key + ": " + what};
+  };
 
   wasmtime::Config config = default_config();
   bool fuel = false, epochs = false;
@@ -177,18 +184,18 @@ Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load
     if (spec.wit) {
       auto read = interfaces_from_wit(graph.engine, m, spec, components);
       if (!read)
-        return manifest_error("bindings." + name + ".plugins", read.err());
+        return component_error("bindings." + name + ".plugins", read.err());
       interfaces = read.ok();
     } else if (!spec.plugins.empty()) {
       const std::string &first = spec.plugins.front();
       auto read = interfaces_of(graph.engine, components.find(first)->second, spec.package,
                                 m.plugins.find(first)->second.remaps);
       if (!read)
-        return manifest_error("bindings." + name + ".plugins",
+        return component_error("bindings." + name + ".plugins",
                               "plugin `" + first + "`: " + read.err().message());
       interfaces = read.ok();
       if (interfaces.empty())
-        return manifest_error("bindings." + name + ".plugins",
+        return component_error("bindings." + name + ".plugins",
                               "plugin `" + first + "` exports no interface of `" + spec.package +
                                   "` (it exports no instance named `" +
                                   spec.package.substr(0, spec.package.find('@')) + "/...`)");
@@ -199,7 +206,7 @@ Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load
     auto binding =
         Binding::create(spec.package, std::move(interfaces), spec.cardinality, std::move(plugs));
     if (!binding)
-      return manifest_error("bindings." + name, binding.err().message());
+      return component_error("bindings." + name, binding.err().message());
     graph.bindings.emplace(name, binding.ok());
     return std::monostate();
   };
@@ -235,6 +242,85 @@ Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load
     if (!built)
       return built.err();
   }
+  return graph;
+}
+
+} // namespace wasm_link::tool
+
+namespace wasm_link::tool {
+namespace {
+
+// `ns:pkg/name[@version]` -> (`ns:pkg`, `name`, `@version` or empty); nothing
+// for an export that is no interface of a package.
+struct ExportedInterface {
+  std::string export_name, package, interface, version;
+};
+std::optional<ExportedInterface> exported_interface(std::string_view name) {
+  const auto slash = name.find('/');
+  if (slash == std::string_view::npos || name.substr(0, slash).find(':') == std::string_view::npos)
+    return std::nullopt;
+  const auto at = name.find('@', slash);
+  const auto end = at == std::string_view::npos ? name.size() : at;
+  return ExportedInterface{std::string(name), std::string(name.substr(0, slash)),
+                           std::string(name.substr(slash + 1, end - slash - 1)),
+                           std::string(name.substr(end))};
+}
+
+} // namespace
+
+Result<Graph, GraphError> build_single(const std::filesystem::path &file,
+                                       std::string_view interface, const LoadOptions &load,
+                                       const DefaultLimits &defaults) {
+  wasmtime::Config config = default_config();
+  config.epoch_interruption(defaults.timeout_ms > 0);
+  Graph graph{wasmtime::Engine(std::move(config)), {}, {}};
+  auto component = load_component(graph.engine, file, load);
+  if (!component)
+    return GraphError{Exit::load, component.err().message()};
+
+  // `interface` alone, or qualified by its package (`ns:pkg/name`).
+  const auto slash = interface.rfind('/');
+  const std::string_view package = slash == std::string_view::npos ? "" : interface.substr(0, slash);
+  const std::string_view name = interface.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  std::vector<ExportedInterface> found;
+  std::vector<std::string> exported;
+  const auto type = component.ok_ref().type();
+  for (std::size_t i = 0; i < type.export_count(graph.engine); ++i) {
+    auto [export_name, item] = *type.export_nth(graph.engine, i);
+    auto candidate = exported_interface(export_name);
+    if (!candidate || !item.is_component_instance())
+      continue;
+    exported.push_back(package.empty() ? candidate->interface
+                                       : candidate->package + "/" + candidate->interface);
+    if (candidate->interface == name && (package.empty() || candidate->package == package))
+      found.push_back(std::move(*candidate));
+  }
+  const std::string what = "`" + file.string() + "`";
+  if (found.empty())
+    return GraphError{Exit::usage, what + " exports no interface `" + std::string(interface) + "`" +
+                                       alternatives(interface, exported, "it exports")};
+  if (found.size() > 1)
+    return GraphError{Exit::usage, what + " exports `" + std::string(name) + "` from `" +
+                                       found[0].export_name + "` and `" + found[1].export_name +
+                                       "`: name the package, as in `" + found[0].package + "/" +
+                                       found[0].interface + ".<function>`"};
+  const ExportedInterface &chosen = found.front();
+
+  auto read = Interface::from_component(graph.engine, component.ok_ref(), chosen.export_name);
+  if (!read)
+    return GraphError{Exit::load, read.err().message()};
+  const std::string id = file.stem().string();
+  auto plugin = Plugin(component.ok()).with_limits(limits_of(PluginSpec{}, defaults));
+  auto instance =
+      std::move(plugin).link(graph.engine, wasmtime::component::Linker(graph.engine), {});
+  if (!instance)
+    return GraphError{Exit::load, "plugin `" + id + "`: " + instance.err().message()};
+  auto binding = Binding::create(chosen.package + chosen.version, {{chosen.interface, read.ok()}},
+                                 Cardinality::exactly_one, {Plug{id, instance.ok(), {}}});
+  if (!binding)
+    return GraphError{Exit::load, binding.err().message()};
+  graph.plugins.emplace(id, instance.ok());
+  graph.bindings.emplace(chosen.package, binding.ok());
   return graph;
 }
 

@@ -35,4 +35,13 @@ struct DefaultLimits {
 Result<Graph, GraphError> build_graph(const Manifest &manifest, const LoadOptions &load,
                                       const DefaultLimits &defaults);
 
+// The graph of one component without a manifest, for `call <component>
+// <interface>.<function>`: the component as the one plugin (its id the file's
+// stem, no sockets, no WASI, the default limits) of an exactly-one binding named
+// after the package it exports `interface` from. `interface` may name its
+// package (`ns:pkg/name`), and must when two packages export one name.
+Result<Graph, GraphError> build_single(const std::filesystem::path &component,
+                                       std::string_view interface, const LoadOptions &load,
+                                       const DefaultLimits &defaults);
+
 } // namespace wasm_link::tool
