@@ -15,6 +15,6 @@ namespace wasm_link {
 // device such as /dev/zero), larger than `max_bytes`, or a read error (which
 // /proc/self/mem gives). Never blocks on a FIFO.
 Result<std::vector<std::uint8_t>, std::string> read_regular_file(const std::filesystem::path &file,
-                                                         std::uint64_t max_bytes);
+                                                                 std::uint64_t max_bytes);
 
 } // namespace wasm_link
