@@ -53,7 +53,7 @@ function(_wasm_link_build_wasmtime out_dir)
 
   find_program(CARGO cargo HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
   message(STATUS "Building Wasmtime ${_version} C API with cargo into ${_dir}")
-  message(STATUS "  (first time on this machine only; about 5 minutes on 2 cores)")
+  message(STATUS "  (first time on this machine only; about 5 minutes on 2 cores, see README.md)")
   file(COPY "${_crate}/Cargo.toml" "${_crate}/Cargo.lock" "${_crate}/src"
        DESTINATION "${_dir}/crate")
   execute_process(
