@@ -15,6 +15,10 @@ std::string BindingState::path(std::string_view interface) const {
   return package.substr(0, at) + "/" + std::string(interface) + package.substr(at);
 }
 
+std::string in_binding(const BindingState &binding, std::string_view plugin) {
+  return "plugin `" + std::string(plugin) + "` in binding `" + binding.package + "`";
+}
+
 namespace {
 
 // A WIT identifier in kebab case: words of lowercase letters and digits, each
@@ -93,7 +97,7 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
       path == binding.path(interface) && name == function
           ? ""
           : " (remapped from `" + binding.path(interface) + "`.`" + std::string(function) + "`)";
-  auto where = [&] { return "plugin `" + plug.id + "` in binding `" + binding.package + "`"; };
+  auto where = [&] { return in_binding(binding, plug.id); };
   const auto &component = plug.plugin->component;
   auto instance_index = component.export_index(nullptr, path);
   if (!instance_index)
@@ -529,16 +533,10 @@ private:
 
 } // namespace
 
-Result<Binding> Binding::create(std::string package, Interfaces interfaces, Cardinality cardinality,
-                                Plugs plugins) {
-  if (auto problem = detail::package_name_problem(package))
-    return Error(Error::Kind::binding, "binding package name `" + package + "` is invalid: " +
-                                           *problem + " (expected `namespace:name[@version]`)");
-  if (!admits(cardinality, plugins.size()))
-    return Error(Error::Kind::binding, "binding `" + package + "` is " +
-                                           std::string(to_string(cardinality)) + " but was given " +
-                                           std::to_string(plugins.size()) + " plugins");
+namespace {
 
+std::optional<Error> interfaces_problem(const std::string &package,
+                                        const Binding::Interfaces &interfaces) {
   // A component instance has one namespace for its functions and types: no
   // plugin could export both, nor a socket give them to a consumer.
   for (const auto &[name, interface] : interfaces)
@@ -548,93 +546,123 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
                      "interface `" + name + "` of binding `" + package + "` has a function `" +
                          resource + "` and a resource `" + resource +
                          "`: one instance cannot export two items of one name");
+  return std::nullopt;
+}
 
-  auto state = std::make_shared<detail::BindingState>();
-  state->package = std::move(package);
-  state->interfaces = std::move(interfaces);
-  state->cardinality = cardinality;
-
-  std::size_t count = 0;
-  for (const auto &[name, interface] : state->interfaces) {
-    auto &functions = state->slots[name];
-    for (const auto &[function, declared] : interface.functions()) {
-      functions.emplace(function, count++);
-      state->types.push_back(declared.type);
-      state->type_origins.push_back(declared.type ? "as interface `" + name + "` declares it" : "");
-    }
-  }
-
+// Sorts the plugs by id; an empty or repeated id is an error.
+std::optional<Error> sort_plugs(const std::string &package, Binding::Plugs &plugins) {
   std::sort(plugins.begin(), plugins.end(),
             [](const Plug &a, const Plug &b) { return a.id < b.id; });
   for (std::size_t i = 0; i < plugins.size(); ++i) {
     const std::string &id = plugins[i].id;
     if (id.empty())
-      return Error(Error::Kind::binding,
-                   "binding `" + state->package + "` has a plugin with an empty id");
+      return Error(Error::Kind::binding, "binding `" + package + "` has a plugin with an empty id");
     if (i > 0 && plugins[i - 1].id == id)
       return Error(Error::Kind::binding,
-                   "binding `" + state->package + "` has two plugins with id `" + id + "`");
+                   "binding `" + package + "` has two plugins with id `" + id + "`");
   }
+  return std::nullopt;
+}
 
-  for (const auto &[name, interface] : state->interfaces)
-    for (const auto &resource : interface.resources())
-      state->resources.push_back({name, resource, detail::fresh_host_type()});
-  state->type_names.resize(state->types.size());
-  state->type_handles.resize(state->types.size());
-  for (std::size_t i = 0; i < state->types.size(); ++i)
-    if (state->types[i])
-      state->type_handles[i] = detail::handle_positions(*state->types[i]);
-
-  for (const Plug &placed : plugins) {
-    if (auto problem = detail::remap_problem(*state, placed))
-      return Error(Error::Kind::link,
-                   "plugin `" + placed.id + "` in binding `" + state->package + "` " + *problem);
-    detail::PlugState plug{
-        placed.id, state->plugs.size(), detail::PluginState::share(placed.plugin), {}, {}};
-    const auto component_type = plug.plugin->component.type();
-    plug.names = detail::resource_names(*state, plug, component_type, placed.remaps);
-    plug.exports.reserve(count);
-    for (const auto &[name, functions] : state->slots) {
-      auto remap = placed.remaps.find(name);
-      const Remap *interface_remap = remap == placed.remaps.end() ? nullptr : &remap->second;
-      const auto instance_item = component_type.export_get(
-          plug.plugin->engine, detail::exported_names(*state, interface_remap, name, "").first);
-      const auto *instance = instance_item && instance_item->is_component_instance()
-                                 ? &instance_item->component_instance()
-                                 : nullptr;
-      for (const auto &[function, _] : functions) {
-        auto resolved = detail::resolve(*state, plug, interface_remap, instance, name, function);
-        if (!resolved)
-          return resolved.err();
-        const std::size_t index = plug.exports.size();
-        auto &expected = state->types[index];
-        const auto &found = resolved.ok_ref().type;
-        if (!expected) {
-          expected = found;
-          state->type_origins[index] = "as plugin `" + plug.id + "` exports it";
-          state->type_names[index] = plug.names;
-          state->type_handles[index] = detail::handle_positions(found);
-        } else if (!detail::equivalent(*expected, state->type_names[index].get(),
-                                       state->type_handles[index], found, plug.names.get())) {
-          return Error(Error::Kind::link,
-                       "plugin `" + plug.id + "` in binding `" + state->package + "`: `" +
-                           state->path(name) + "`.`" + function + "` is " + type_name(found) +
-                           ", expected " + type_name(*expected) + " " + state->type_origins[index]);
-        }
-        detail::Export &placed_export = resolved.ok_ref();
-        if (state->plugs.empty()) {
-          detail::classify(placed_export);
-        } else {
-          const detail::Export &reference = state->plugs.front().exports[index];
-          placed_export.wraps_result = reference.wraps_result;
-          placed_export.unwraps_arguments = reference.unwraps_arguments;
-          placed_export.unsupported = reference.unsupported;
-          placed_export.checks = reference.checks;
-        }
-        plug.exports.push_back(std::move(placed_export));
-      }
+// Numbers the functions of every interface (BindingState::slots), with the
+// types the interfaces declare, and gives each resource a host type.
+void lay_out(detail::BindingState &state) {
+  for (const auto &[name, interface] : state.interfaces) {
+    auto &functions = state.slots[name];
+    for (const auto &[function, declared] : interface.functions()) {
+      functions.emplace(function, state.expected.size());
+      detail::ExpectedType &expected = state.expected.emplace_back();
+      if (declared.type)
+        expected.fix(*declared.type, "as interface `" + name + "` declares it", nullptr);
     }
-    state->plugs.push_back(std::move(plug));
+    for (const auto &resource : interface.resources())
+      state.resources.push_back({name, resource, detail::fresh_host_type()});
+  }
+}
+
+// Checks one plugin's export of function `index` against the binding's type
+// (which the first plugin fixes when no interface declared it), and shares what
+// the first plugin's export found out about it.
+std::optional<Error> place_export(detail::BindingState &state, const detail::PlugState &plug,
+                                  std::size_t index, const std::string &interface,
+                                  const std::string &function, detail::Export &placed) {
+  detail::ExpectedType &expected = state.expected[index];
+  if (!expected.type) {
+    expected.fix(placed.type, "as plugin `" + plug.id + "` exports it", plug.names);
+  } else if (!detail::equivalent(*expected.type, expected.names.get(), expected.handles,
+                                 placed.type, plug.names.get())) {
+    return Error(Error::Kind::link, detail::in_binding(state, plug.id) + ": `" +
+                                        state.path(interface) + "`.`" + function + "` is " +
+                                        type_name(placed.type) + ", expected " +
+                                        type_name(*expected.type) + " " + expected.origin);
+  }
+  if (state.plugs.empty()) {
+    detail::classify(placed);
+  } else {
+    const detail::Export &reference = state.plugs.front().exports[index];
+    placed.wraps_result = reference.wraps_result;
+    placed.unwraps_arguments = reference.unwraps_arguments;
+    placed.unsupported = reference.unsupported;
+    placed.checks = reference.checks;
+  }
+  return std::nullopt;
+}
+
+// Resolves every function of the binding in one plugin.
+Result<detail::PlugState> place(detail::BindingState &state, const Plug &placed) {
+  if (auto problem = detail::remap_problem(state, placed))
+    return Error(Error::Kind::link, detail::in_binding(state, placed.id) + " " + *problem);
+  detail::PlugState plug{
+      placed.id, state.plugs.size(), detail::PluginState::share(placed.plugin), {}, {}};
+  const auto component_type = plug.plugin->component.type();
+  plug.names = detail::resource_names(state, plug, component_type, placed.remaps);
+  plug.exports.reserve(state.expected.size());
+  for (const auto &[name, functions] : state.slots) {
+    auto remap = placed.remaps.find(name);
+    const Remap *interface_remap = remap == placed.remaps.end() ? nullptr : &remap->second;
+    const auto instance_item = component_type.export_get(
+        plug.plugin->engine, detail::exported_names(state, interface_remap, name, "").first);
+    const auto *instance = instance_item && instance_item->is_component_instance()
+                               ? &instance_item->component_instance()
+                               : nullptr;
+    for (const auto &[function, index] : functions) {
+      auto resolved = detail::resolve(state, plug, interface_remap, instance, name, function);
+      if (!resolved)
+        return resolved.err();
+      if (auto problem = place_export(state, plug, index, name, function, resolved.ok_ref()))
+        return *problem;
+      plug.exports.push_back(std::move(resolved.ok_ref()));
+    }
+  }
+  return plug;
+}
+
+} // namespace
+
+Result<Binding> Binding::create(std::string package, Interfaces interfaces, Cardinality cardinality,
+                                Plugs plugins) {
+  if (auto problem = detail::package_name_problem(package))
+    return Error(Error::Kind::binding, "binding package name `" + package + "` is invalid: " +
+                                           *problem + " (expected `namespace:name[@version]`)");
+  if (!admits(cardinality, plugins.size()))
+    return Error(Error::Kind::binding, "binding `" + package + "` is " +
+                                           std::string(to_string(cardinality)) + " but was given " +
+                                           std::to_string(plugins.size()) + " plugins");
+  if (auto problem = interfaces_problem(package, interfaces))
+    return *problem;
+  if (auto problem = sort_plugs(package, plugins))
+    return *problem;
+
+  auto state = std::make_shared<detail::BindingState>();
+  state->package = std::move(package);
+  state->interfaces = std::move(interfaces);
+  state->cardinality = cardinality;
+  lay_out(*state);
+  for (const Plug &placed : plugins) {
+    auto plug = place(*state, placed);
+    if (!plug)
+      return plug.err();
+    state->plugs.push_back(std::move(plug.ok_ref()));
   }
   if (!state->resources.empty() && !state->plugs.empty()) {
     auto host = detail::HostHandles::create(state->plugs.front().plugin->engine, state->resources);
@@ -661,9 +689,9 @@ const wasmtime::component::FuncType *Binding::function_type(std::string_view int
   if (slot == state_->slots.end())
     return nullptr;
   auto index = slot->second.find(function);
-  if (index == slot->second.end() || !state_->types[index->second])
+  if (index == slot->second.end() || !state_->expected[index->second].type)
     return nullptr;
-  return &*state_->types[index->second];
+  return &*state_->expected[index->second].type;
 }
 
 std::optional<std::string> Binding::signature(std::string_view interface,
@@ -672,13 +700,15 @@ std::optional<std::string> Binding::signature(std::string_view interface,
   if (slot == state_->slots.end())
     return std::nullopt;
   auto index = slot->second.find(function);
-  if (index == slot->second.end() || !state_->types[index->second])
+  const detail::ExpectedType *expected =
+      index == slot->second.end() ? nullptr : &state_->expected[index->second];
+  if (expected == nullptr || !expected->type)
     return std::nullopt;
   // A declared type is named by the component it was read from; one a plugin
   // fixed, by that plugin's names (or any plugin's, for a declared type read
   // from a plugin's component as an interface without names).
   const Interface &declared = state_->interfaces.find(interface)->second;
-  std::vector<const detail::ResourceNames *> names{state_->type_names[index->second].get()};
+  std::vector<const detail::ResourceNames *> names{expected->names.get()};
   for (const auto &plug : state_->plugs)
     names.push_back(plug.names.get());
   auto namer =
@@ -691,7 +721,7 @@ std::optional<std::string> Binding::signature(std::string_view interface,
           return state_->resources[*found].name;
     return std::nullopt;
   };
-  return type_name(*state_->types[index->second], namer);
+  return type_name(*expected->type, namer);
 }
 
 std::vector<std::string> Binding::plugin_ids() const {

@@ -37,6 +37,25 @@ struct Export {
   std::shared_ptr<const std::vector<TypeCheck>> checks;
 };
 
+// The type every plugin of a binding must export one function with.
+struct ExpectedType {
+  // Absent only while no plugin and no declaration fixed it.
+  std::optional<wasmtime::component::FuncType> type;
+  // Where it came from: "as interface `i` declares it", "as plugin `p` exports it".
+  std::string origin;
+  // The names of its resource types when a plugin fixed it; null when declared.
+  std::shared_ptr<const ResourceNames> names;
+  std::vector<bool> handles; // handle_positions(*type)
+
+  void fix(wasmtime::component::FuncType fixed, std::string from,
+           std::shared_ptr<const ResourceNames> fixed_names) {
+    handles = handle_positions(fixed);
+    type = std::move(fixed);
+    origin = std::move(from);
+    names = std::move(fixed_names);
+  }
+};
+
 struct PlugState {
   std::string id;
   std::size_t index; // in BindingState::plugs
@@ -53,13 +72,8 @@ struct BindingState {
   // interface -> function -> index into PlugState::exports.
   std::map<std::string, std::map<std::string, std::size_t, std::less<>>, std::less<>> slots;
   std::vector<PlugState> plugs; // ascending id
-  // Indexed like PlugState::exports: the type every plugin's export must have, and
-  // where it came from (the interface's declaration or the first plugin's
-  // export). Absent only while no plugin and no declaration fixed it.
-  std::vector<std::optional<wasmtime::component::FuncType>> types;
-  std::vector<std::string> type_origins;
-  std::vector<std::shared_ptr<const ResourceNames>> type_names; // null: written by hand
-  std::vector<std::vector<bool>> type_handles;                  // handle_positions(types[i])
+  // Indexed like PlugState::exports: the type every plugin's export must have.
+  std::vector<ExpectedType> expected;
 
   // The resource types of the interfaces, and the handles wrapped for
   // consumers and for the host.
@@ -79,6 +93,9 @@ struct BindingState {
   // The instance name `<namespace>:<name>/<interface>[@<version>]`.
   std::string path(std::string_view interface) const;
 };
+
+// "plugin `<id>` in binding `<package>`", which starts the errors of placing a plugin.
+std::string in_binding(const BindingState &binding, std::string_view plugin);
 
 // Whether a call checks its arguments against the plugin's parameter types.
 enum class Arguments {

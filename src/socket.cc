@@ -432,17 +432,17 @@ Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
                        where() + ": `" + std::string(name) + "` returns " + shape.err() + ", but " +
                            std::string(to_string(binding->cardinality)) + " sockets return " +
                            std::string(expected_shape(binding->cardinality)));
-        const auto &expected = binding->types[slot->second];
-        if (expected) {
-          if (auto why = signature_mismatch(item.component_func(), names, shape.ok_ref(), *expected,
-                                            binding->type_names[slot->second].get(),
-                                            binding->type_handles[slot->second]))
+        const detail::ExpectedType &expected = binding->expected[slot->second];
+        if (expected.type) {
+          if (auto why = signature_mismatch(item.component_func(), names, shape.ok_ref(),
+                                            *expected.type, expected.names.get(), expected.handles))
             return Error(Error::Kind::link, where() + ": `" + std::string(name) + "` " + *why +
-                                                " (" + binding->type_origins[slot->second] + ")");
+                                                " (" + expected.origin + ")");
         }
         auto added = instance.ok_ref().add_func(
-            name, SocketFunction{binding, interface, std::string(name), slot->second, function.kind,
-                                 shape.ok(), expected ? Arguments::unchecked : Arguments::checked});
+            name,
+            SocketFunction{binding, interface, std::string(name), slot->second, function.kind,
+                           shape.ok(), expected.type ? Arguments::unchecked : Arguments::checked});
         if (!added)
           return Error(Error::Kind::link, where() + ": cannot define `" + std::string(name) +
                                               "`: " + added.err().message());
