@@ -351,6 +351,112 @@ struct SocketFunction {
 
 } // namespace
 
+namespace {
+
+// Which of the binding's resources each resource type the consumer imports from
+// it stands for; functions of one interface may use another's.
+Result<ResourceNames> imported_resources(const wasmtime::Engine &engine,
+                                         const wasmtime::component::ComponentType &consumer_type,
+                                         const BindingState &binding) {
+  ResourceNames names;
+  for (const auto &[interface, functions] : binding.slots) {
+    auto import = consumer_type.import_get(engine, binding.path(interface));
+    if (!import || !import->is_component_instance())
+      continue;
+    const auto &imported = import->component_instance();
+    for (std::size_t n = 0; n < imported.export_count(engine); ++n) {
+      auto [name, item] = *imported.export_nth(engine, n);
+      if (!item.is_resource())
+        continue;
+      auto resource = binding.resource_index(interface, name);
+      if (!resource)
+        return Error(Error::Kind::link, "socket `" + binding.package + "`: import `" +
+                                            binding.path(interface) + "` asks for resource `" +
+                                            std::string(name) + "`, which interface `" + interface +
+                                            "` of the binding does not have");
+      names.add(item.resource(), *resource);
+    }
+  }
+  return names;
+}
+
+// One socket import's member: a resource whose drop reaches the plugin that
+// made it, or a function that dispatches into the binding, shaped for the
+// binding's cardinality and checked against the binding's type.
+class SocketImport {
+public:
+  SocketImport(std::shared_ptr<const BindingState> binding, const ResourceNames &names,
+               const std::string &interface, wasmtime::component::LinkerInstance &instance)
+      : binding_(std::move(binding)), names_(names), interface_(interface), instance_(instance),
+        functions_(binding_->slots.find(interface)->second) {}
+
+  Result<std::monostate> define(std::string_view name,
+                                const wasmtime::component::ComponentItem &item) {
+    if (item.is_resource())
+      return resource(name, item.resource());
+    if (item.is_type())
+      return std::monostate();
+    if (!item.is_component_func())
+      return fail("asks for `" + std::string(name) + "`, which is not a function");
+    return function(name, item.component_func());
+  }
+
+private:
+  Error fail(const std::string &what) const {
+    return Error(Error::Kind::link, "socket `" + binding_->package + "`: import `" +
+                                        binding_->path(interface_) + "`" +
+                                        (what.starts_with(':') ? "" : " ") + what);
+  }
+
+  Result<std::monostate> resource(std::string_view name,
+                                  const wasmtime::component::ResourceType &type) {
+    const BindingResource &resource = binding_->resources[*names_.find(type)];
+    auto added =
+        instance_.add_resource(name, wasmtime::component::ResourceType(resource.host_type),
+                               [binding = binding_](wasmtime::Store::Context, std::uint32_t rep) {
+                                 drop_wrapped(*binding, rep);
+                                 return wasmtime::Result<std::monostate>(std::monostate());
+                               });
+    if (!added)
+      return fail(": cannot define resource `" + std::string(name) + "`: " + added.err().message());
+    return std::monostate();
+  }
+
+  Result<std::monostate> function(std::string_view name,
+                                  const wasmtime::component::FuncType &type) {
+    auto slot = functions_.find(name);
+    if (slot == functions_.end())
+      return fail("asks for function `" + std::string(name) + "`, which interface `" + interface_ +
+                  "` of the binding does not have");
+    const Function &function = *binding_->interfaces.find(interface_)->second.find(name);
+    auto shape = read_shape(binding_->cardinality, function.kind, type.result());
+    if (!shape)
+      return fail(": `" + std::string(name) + "` returns " + shape.err() + ", but " +
+                  std::string(to_string(binding_->cardinality)) + " sockets return " +
+                  std::string(expected_shape(binding_->cardinality)));
+    const ExpectedType &expected = binding_->expected[slot->second];
+    if (expected.type)
+      if (auto why = signature_mismatch(type, names_, shape.ok_ref(), *expected.type,
+                                        expected.names.get(), expected.handles))
+        return fail(": `" + std::string(name) + "` " + *why + " (" + expected.origin + ")");
+    auto added = instance_.add_func(
+        name,
+        SocketFunction{binding_, interface_, std::string(name), slot->second, function.kind,
+                       shape.ok(), expected.type ? Arguments::unchecked : Arguments::checked});
+    if (!added)
+      return fail(": cannot define `" + std::string(name) + "`: " + added.err().message());
+    return std::monostate();
+  }
+
+  std::shared_ptr<const BindingState> binding_;
+  const ResourceNames &names_;
+  const std::string &interface_;
+  wasmtime::component::LinkerInstance &instance_;
+  const std::map<std::string, std::size_t, std::less<>> &functions_;
+};
+
+} // namespace
+
 Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
                                       wasmtime::component::Linker &linker,
                                       const wasmtime::component::Component &consumer,
@@ -362,27 +468,9 @@ Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
   auto root = linker.root();
   for (const Binding &socket : sockets) {
     auto binding = share(socket);
-    // Which of the binding's resources each resource type the consumer imports
-    // from it stands for; functions of one interface may use another's.
-    ResourceNames names;
-    for (const auto &[interface, functions] : binding->slots) {
-      auto import = consumer_type.import_get(engine, binding->path(interface));
-      if (!import || !import->is_component_instance())
-        continue;
-      const auto &imported = import->component_instance();
-      for (std::size_t n = 0; n < imported.export_count(engine); ++n) {
-        auto [name, item] = *imported.export_nth(engine, n);
-        if (!item.is_resource())
-          continue;
-        auto resource = binding->resource_index(interface, name);
-        if (!resource)
-          return Error(Error::Kind::link, "socket `" + binding->package + "`: import `" +
-                                              binding->path(interface) + "` asks for resource `" +
-                                              std::string(name) + "`, which interface `" +
-                                              interface + "` of the binding does not have");
-        names.add(item.resource(), *resource);
-      }
-    }
+    auto names = imported_resources(engine, consumer_type, *binding);
+    if (!names)
+      return names.err();
     for (const auto &[interface, functions] : binding->slots) {
       const std::string path = binding->path(interface);
       if (!defined.insert(path).second)
@@ -393,59 +481,16 @@ Result<std::monostate> define_sockets(const wasmtime::Engine &engine,
       auto where = [&] { return "socket `" + binding->package + "`: import `" + path + "`"; };
       if (!import->is_component_instance())
         return Error(Error::Kind::link, where() + " is not an instance");
-      const auto &imported = import->component_instance();
       auto instance = root.add_instance(path);
       if (!instance)
         return Error(Error::Kind::link,
                      where() + " cannot be defined: " + instance.err().message());
+      SocketImport members(binding, names.ok_ref(), interface, instance.ok_ref());
+      const auto &imported = import->component_instance();
       for (std::size_t n = 0; n < imported.export_count(engine); ++n) {
         auto [name, item] = *imported.export_nth(engine, n);
-        if (item.is_resource()) {
-          // A consumer's drop of its handle reaches the plugin that made it.
-          const BindingResource &resource = binding->resources[*names.find(item.resource())];
-          auto added = instance.ok_ref().add_resource(
-              name, wasmtime::component::ResourceType(resource.host_type),
-              [binding](wasmtime::Store::Context, std::uint32_t rep) {
-                drop_wrapped(*binding, rep);
-                return wasmtime::Result<std::monostate>(std::monostate());
-              });
-          if (!added)
-            return Error(Error::Kind::link, where() + ": cannot define resource `" +
-                                                std::string(name) + "`: " + added.err().message());
-          continue;
-        }
-        if (item.is_type())
-          continue;
-        if (!item.is_component_func())
-          return Error(Error::Kind::link,
-                       where() + " asks for `" + std::string(name) + "`, which is not a function");
-        auto slot = functions.find(name);
-        if (slot == functions.end())
-          return Error(Error::Kind::link, where() + " asks for function `" + std::string(name) +
-                                              "`, which interface `" + interface +
-                                              "` of the binding does not have");
-        const Function &function = *binding->interfaces.find(interface)->second.find(name);
-        auto shape =
-            read_shape(binding->cardinality, function.kind, item.component_func().result());
-        if (!shape)
-          return Error(Error::Kind::link,
-                       where() + ": `" + std::string(name) + "` returns " + shape.err() + ", but " +
-                           std::string(to_string(binding->cardinality)) + " sockets return " +
-                           std::string(expected_shape(binding->cardinality)));
-        const detail::ExpectedType &expected = binding->expected[slot->second];
-        if (expected.type) {
-          if (auto why = signature_mismatch(item.component_func(), names, shape.ok_ref(),
-                                            *expected.type, expected.names.get(), expected.handles))
-            return Error(Error::Kind::link, where() + ": `" + std::string(name) + "` " + *why +
-                                                " (" + expected.origin + ")");
-        }
-        auto added = instance.ok_ref().add_func(
-            name,
-            SocketFunction{binding, interface, std::string(name), slot->second, function.kind,
-                           shape.ok(), expected.type ? Arguments::unchecked : Arguments::checked});
-        if (!added)
-          return Error(Error::Kind::link, where() + ": cannot define `" + std::string(name) +
-                                              "`: " + added.err().message());
+        if (auto defined_member = members.define(name, item); !defined_member)
+          return defined_member.err();
       }
     }
   }
