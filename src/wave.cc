@@ -434,14 +434,8 @@ private:
   Parsed parse(const ValType &type) {
     using namespace wasmtime::component;
     switch (type.kind()) {
-    case WASMTIME_COMPONENT_VALTYPE_BOOL: {
-      const std::size_t start = (skip_space(), pos_);
-      std::string word = label();
-      if (word == "true" || word == "false")
-        return Val(word == "true");
-      pos_ = start;
-      return fail("bool");
-    }
+    case WASMTIME_COMPONENT_VALTYPE_BOOL:
+      return boolean();
     case WASMTIME_COMPONENT_VALTYPE_S8:
       return integer<std::int8_t>("s8");
     case WASMTIME_COMPONENT_VALTYPE_S16:
@@ -462,218 +456,268 @@ private:
       return floating<float>("f32");
     case WASMTIME_COMPONENT_VALTYPE_F64:
       return floating<double>("f64");
-    case WASMTIME_COMPONENT_VALTYPE_CHAR: {
-      const std::size_t start = (skip_space(), pos_);
-      auto text = quoted('\'', "char");
-      if (!text)
-        return text.err().what;
-      const std::string &s = text.ok_ref();
-      // One scalar value: its UTF-8 encoding is the whole text.
-      std::string again;
-      char32_t code = 0;
-      if (!s.empty()) {
-        unsigned char c0 = static_cast<unsigned char>(s[0]);
-        std::size_t n = c0 < 0x80 ? 1 : c0 < 0xE0 ? 2 : c0 < 0xF0 ? 3 : 4;
-        code = n == 1 ? c0 : c0 & (0xFF >> (n + 1));
-        for (std::size_t i = 1; i < n && i < s.size(); ++i)
-          code = (code << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
-        detail::append_utf8(again, code);
-      }
-      if (s.empty() || again != s) {
-        pos_ = start;
-        return fail("char (one Unicode scalar value in single quotes)");
-      }
-      return Val::char_(code);
-    }
-    case WASMTIME_COMPONENT_VALTYPE_STRING: {
-      auto text = quoted('"', "string");
-      if (!text)
-        return text.err().what;
-      return Val::string(text.ok_ref());
-    }
-    case WASMTIME_COMPONENT_VALTYPE_LIST: {
-      const ValType element = type.list().element();
-      std::vector<Val> items;
-      auto done = sequence('[', ']', "`[` of " + type_name(type),
-                           [&]() -> Result<std::monostate, std::string> {
-                             auto item = parse(element);
-                             if (!item)
-                               return item.err();
-                             items.push_back(item.ok());
-                             return std::monostate();
-                           });
-      if (!done)
-        return done.err();
-      return Val(List(std::move(items)));
-    }
-    case WASMTIME_COMPONENT_VALTYPE_TUPLE: {
-      const auto &tuple = type.tuple();
-      std::vector<Val> items;
-      auto done = sequence(
-          '(', ')', "`(` of " + type_name(type), [&]() -> Result<std::monostate, std::string> {
-            if (items.size() == tuple.types_count())
-              return fail("`)` after " + std::to_string(items.size()) + " elements");
-            auto item = parse(*tuple.types_nth(items.size()));
-            if (!item)
-              return item.err();
-            items.push_back(item.ok());
-            return std::monostate();
-          });
-      if (!done)
-        return done.err();
-      if (items.size() != tuple.types_count())
-        return "column " + std::to_string(pos_) + ": " + type_name(type) + " has " +
-               std::to_string(tuple.types_count()) + " elements, found " +
-               std::to_string(items.size());
-      return Val(Tuple(std::move(items)));
-    }
-    case WASMTIME_COMPONENT_VALTYPE_RECORD: {
-      const auto &record = type.record();
-      std::vector<std::optional<Val>> fields(record.field_count());
-      auto done = sequence('{', '}', "`{` of " + type_name(type),
-                           [&]() -> Result<std::monostate, std::string> {
-                             const std::size_t at = (skip_space(), pos_);
-                             std::string name = label();
-                             std::size_t i = 0;
-                             while (i < fields.size() && record.field_nth(i)->first != name)
-                               ++i;
-                             if (i == fields.size()) {
-                               pos_ = at;
-                               return fail("a field of " + type_name(type));
-                             }
-                             if (fields[i]) {
-                               pos_ = at;
-                               return fail("each field once");
-                             }
-                             if (!eat(':'))
-                               return fail("`:`");
-                             auto value = parse(record.field_nth(i)->second);
-                             if (!value)
-                               return value.err();
-                             fields[i] = value.ok();
-                             return std::monostate();
-                           });
-      if (!done)
-        return done.err();
-      std::vector<std::pair<std::string_view, Val>> entries;
-      for (std::size_t i = 0; i < fields.size(); ++i) {
-        auto field = record.field_nth(i);
-        if (!fields[i] && !field->second.is_option())
-          return "column " + std::to_string(pos_) + ": field `" + std::string(field->first) +
-                 "` of " + type_name(type) + " is missing";
-        entries.emplace_back(field->first,
-                             fields[i] ? std::move(*fields[i]) : Val(WitOption(std::nullopt)));
-      }
-      return Val(Record(std::move(entries)));
-    }
-    case WASMTIME_COMPONENT_VALTYPE_VARIANT: {
-      const auto &variant = type.variant();
-      const std::size_t at = (skip_space(), pos_);
-      std::string name = label();
-      for (std::size_t i = 0; i < variant.case_count(); ++i) {
-        auto c = variant.case_nth(i);
-        if (c->first != name)
-          continue;
-        std::optional<Val> payload;
-        auto read = payload_of(c->second, name, payload);
-        if (!read)
-          return read;
-        return Val(Variant(name, std::move(payload)));
-      }
-      pos_ = at;
-      return fail("a case of " + type_name(type));
-    }
-    case WASMTIME_COMPONENT_VALTYPE_ENUM: {
-      const std::size_t at = (skip_space(), pos_);
-      std::string name = label();
-      for (std::size_t i = 0; i < type.enum_().names_count(); ++i)
-        if (type.enum_().names_nth(i) == name)
-          return Val::enum_(name);
-      pos_ = at;
-      return fail("a case of " + type_name(type));
-    }
-    case WASMTIME_COMPONENT_VALTYPE_OPTION: {
-      const std::size_t at = (skip_space(), pos_);
-      std::string name = label();
-      if (name == "none")
-        return Val(WitOption(std::nullopt));
-      if (name == "some") {
-        std::optional<Val> payload;
-        auto read = payload_of(type.option().ty(), name, payload);
-        if (!read)
-          return read;
-        return Val(WitOption(std::move(payload)));
-      }
-      pos_ = at;
-      return fail("`some(...)` or `none` for " + type_name(type));
-    }
-    case WASMTIME_COMPONENT_VALTYPE_RESULT: {
-      const std::size_t at = (skip_space(), pos_);
-      std::string name = label();
-      if (name != "ok" && name != "err") {
-        pos_ = at;
-        return fail("`ok` or `err` for " + type_name(type));
-      }
-      std::optional<Val> payload;
-      auto read =
-          payload_of(name == "ok" ? type.result().ok() : type.result().err(), name, payload);
-      if (!read)
-        return read;
-      return Val(name == "ok" ? WitResult::ok(std::move(payload))
-                              : WitResult::err(std::move(payload)));
-    }
-    case WASMTIME_COMPONENT_VALTYPE_FLAGS: {
-      const auto &flags = type.flags();
-      std::vector<Flag> set;
-      std::vector<std::string> names;
-      auto done = sequence(
-          '{', '}', "`{` of " + type_name(type), [&]() -> Result<std::monostate, std::string> {
-            const std::size_t at = (skip_space(), pos_);
-            std::string name = label();
-            bool known = false;
-            for (std::size_t i = 0; i < flags.names_count() && !known; ++i)
-              known = flags.names_nth(i) == name;
-            if (!known || std::find(names.begin(), names.end(), name) != names.end()) {
-              pos_ = at;
-              return fail(known ? "each flag once" : "a flag of " + type_name(type));
-            }
-            names.push_back(name);
-            set.emplace_back(name);
-            return std::monostate();
-          });
-      if (!done)
-        return done.err();
-      return Val(Flags(std::move(set)));
-    }
-    case WASMTIME_COMPONENT_VALTYPE_MAP: {
-      const ValType key = type.map().key();
-      const ValType value = type.map().value();
-      std::vector<std::pair<Val, Val>> entries;
-      auto done = sequence('[', ']', "`[` of " + type_name(type) + " (a list of `(key, value)`)",
-                           [&]() -> Result<std::monostate, std::string> {
-                             if (!eat('('))
-                               return fail("`(` of a `(key, value)` entry");
-                             auto k = parse(key);
-                             if (!k)
-                               return k.err();
-                             if (!eat(','))
-                               return fail("`,`");
-                             auto v = parse(value);
-                             if (!v)
-                               return v.err();
-                             if (!eat(')'))
-                               return fail("`)`");
-                             entries.emplace_back(k.ok(), v.ok());
-                             return std::monostate();
-                           });
-      if (!done)
-        return done.err();
-      return Val(Map(std::move(entries)));
-    }
+    case WASMTIME_COMPONENT_VALTYPE_CHAR:
+      return character();
+    case WASMTIME_COMPONENT_VALTYPE_STRING:
+      return string();
+    case WASMTIME_COMPONENT_VALTYPE_LIST:
+      return list(type);
+    case WASMTIME_COMPONENT_VALTYPE_TUPLE:
+      return tuple(type);
+    case WASMTIME_COMPONENT_VALTYPE_RECORD:
+      return record(type);
+    case WASMTIME_COMPONENT_VALTYPE_VARIANT:
+      return variant(type);
+    case WASMTIME_COMPONENT_VALTYPE_ENUM:
+      return enumeration(type);
+    case WASMTIME_COMPONENT_VALTYPE_OPTION:
+      return option(type);
+    case WASMTIME_COMPONENT_VALTYPE_RESULT:
+      return result(type);
+    case WASMTIME_COMPONENT_VALTYPE_FLAGS:
+      return flags(type);
+    case WASMTIME_COMPONENT_VALTYPE_MAP:
+      return map(type);
     default:
       return "column " + std::to_string(pos_ + 1) + ": " + type_name(type) +
              " values cannot be written in WAVE";
     }
+  }
+
+  Parsed boolean() {
+    const std::size_t start = (skip_space(), pos_);
+    std::string word = label();
+    if (word == "true" || word == "false")
+      return Val(word == "true");
+    pos_ = start;
+    return fail("bool");
+  }
+
+  Parsed character() {
+    const std::size_t start = (skip_space(), pos_);
+    auto text = quoted('\'', "char");
+    if (!text)
+      return text.err().what;
+    const std::string &s = text.ok_ref();
+    // One scalar value: its UTF-8 encoding is the whole text.
+    std::string again;
+    char32_t code = 0;
+    if (!s.empty()) {
+      unsigned char c0 = static_cast<unsigned char>(s[0]);
+      std::size_t n = c0 < 0x80 ? 1 : c0 < 0xE0 ? 2 : c0 < 0xF0 ? 3 : 4;
+      code = n == 1 ? c0 : c0 & (0xFF >> (n + 1));
+      for (std::size_t i = 1; i < n && i < s.size(); ++i)
+        code = (code << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
+      detail::append_utf8(again, code);
+    }
+    if (s.empty() || again != s) {
+      pos_ = start;
+      return fail("char (one Unicode scalar value in single quotes)");
+    }
+    return Val::char_(code);
+  }
+
+  Parsed string() {
+    auto text = quoted('"', "string");
+    if (!text)
+      return text.err().what;
+    return Val::string(text.ok_ref());
+  }
+
+  Parsed list(const ValType &type) {
+    using namespace wasmtime::component;
+    const ValType element = type.list().element();
+    std::vector<Val> items;
+    auto done = sequence('[', ']', "`[` of " + type_name(type),
+                         [&]() -> Result<std::monostate, std::string> {
+                           auto item = parse(element);
+                           if (!item)
+                             return item.err();
+                           items.push_back(item.ok());
+                           return std::monostate();
+                         });
+    if (!done)
+      return done.err();
+    return Val(List(std::move(items)));
+  }
+
+  Parsed tuple(const ValType &type) {
+    using namespace wasmtime::component;
+    const auto &tuple = type.tuple();
+    std::vector<Val> items;
+    auto done = sequence('(', ')', "`(` of " + type_name(type),
+                         [&]() -> Result<std::monostate, std::string> {
+                           if (items.size() == tuple.types_count())
+                             return fail("`)` after " + std::to_string(items.size()) + " elements");
+                           auto item = parse(*tuple.types_nth(items.size()));
+                           if (!item)
+                             return item.err();
+                           items.push_back(item.ok());
+                           return std::monostate();
+                         });
+    if (!done)
+      return done.err();
+    if (items.size() != tuple.types_count())
+      return "column " + std::to_string(pos_) + ": " + type_name(type) + " has " +
+             std::to_string(tuple.types_count()) + " elements, found " +
+             std::to_string(items.size());
+    return Val(Tuple(std::move(items)));
+  }
+
+  Parsed record(const ValType &type) {
+    using namespace wasmtime::component;
+    const auto &record = type.record();
+    std::vector<std::optional<Val>> fields(record.field_count());
+    auto done = sequence('{', '}', "`{` of " + type_name(type),
+                         [&]() -> Result<std::monostate, std::string> {
+                           const std::size_t at = (skip_space(), pos_);
+                           std::string name = label();
+                           std::size_t i = 0;
+                           while (i < fields.size() && record.field_nth(i)->first != name)
+                             ++i;
+                           if (i == fields.size()) {
+                             pos_ = at;
+                             return fail("a field of " + type_name(type));
+                           }
+                           if (fields[i]) {
+                             pos_ = at;
+                             return fail("each field once");
+                           }
+                           if (!eat(':'))
+                             return fail("`:`");
+                           auto value = parse(record.field_nth(i)->second);
+                           if (!value)
+                             return value.err();
+                           fields[i] = value.ok();
+                           return std::monostate();
+                         });
+    if (!done)
+      return done.err();
+    std::vector<std::pair<std::string_view, Val>> entries;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      auto field = record.field_nth(i);
+      if (!fields[i] && !field->second.is_option())
+        return "column " + std::to_string(pos_) + ": field `" + std::string(field->first) +
+               "` of " + type_name(type) + " is missing";
+      entries.emplace_back(field->first,
+                           fields[i] ? std::move(*fields[i]) : Val(WitOption(std::nullopt)));
+    }
+    return Val(Record(std::move(entries)));
+  }
+
+  Parsed variant(const ValType &type) {
+    using namespace wasmtime::component;
+    const auto &variant = type.variant();
+    const std::size_t at = (skip_space(), pos_);
+    std::string name = label();
+    for (std::size_t i = 0; i < variant.case_count(); ++i) {
+      auto c = variant.case_nth(i);
+      if (c->first != name)
+        continue;
+      std::optional<Val> payload;
+      auto read = payload_of(c->second, name, payload);
+      if (!read)
+        return read;
+      return Val(Variant(name, std::move(payload)));
+    }
+    pos_ = at;
+    return fail("a case of " + type_name(type));
+  }
+
+  Parsed enumeration(const ValType &type) {
+    using namespace wasmtime::component;
+    const std::size_t at = (skip_space(), pos_);
+    std::string name = label();
+    for (std::size_t i = 0; i < type.enum_().names_count(); ++i)
+      if (type.enum_().names_nth(i) == name)
+        return Val::enum_(name);
+    pos_ = at;
+    return fail("a case of " + type_name(type));
+  }
+
+  Parsed option(const ValType &type) {
+    using namespace wasmtime::component;
+    const std::size_t at = (skip_space(), pos_);
+    std::string name = label();
+    if (name == "none")
+      return Val(WitOption(std::nullopt));
+    if (name == "some") {
+      std::optional<Val> payload;
+      auto read = payload_of(type.option().ty(), name, payload);
+      if (!read)
+        return read;
+      return Val(WitOption(std::move(payload)));
+    }
+    pos_ = at;
+    return fail("`some(...)` or `none` for " + type_name(type));
+  }
+
+  Parsed result(const ValType &type) {
+    using namespace wasmtime::component;
+    const std::size_t at = (skip_space(), pos_);
+    std::string name = label();
+    if (name != "ok" && name != "err") {
+      pos_ = at;
+      return fail("`ok` or `err` for " + type_name(type));
+    }
+    std::optional<Val> payload;
+    auto read = payload_of(name == "ok" ? type.result().ok() : type.result().err(), name, payload);
+    if (!read)
+      return read;
+    return Val(name == "ok" ? WitResult::ok(std::move(payload))
+                            : WitResult::err(std::move(payload)));
+  }
+
+  Parsed flags(const ValType &type) {
+    using namespace wasmtime::component;
+    const auto &flags = type.flags();
+    std::vector<Flag> set;
+    std::vector<std::string> names;
+    auto done = sequence(
+        '{', '}', "`{` of " + type_name(type), [&]() -> Result<std::monostate, std::string> {
+          const std::size_t at = (skip_space(), pos_);
+          std::string name = label();
+          bool known = false;
+          for (std::size_t i = 0; i < flags.names_count() && !known; ++i)
+            known = flags.names_nth(i) == name;
+          if (!known || std::find(names.begin(), names.end(), name) != names.end()) {
+            pos_ = at;
+            return fail(known ? "each flag once" : "a flag of " + type_name(type));
+          }
+          names.push_back(name);
+          set.emplace_back(name);
+          return std::monostate();
+        });
+    if (!done)
+      return done.err();
+    return Val(Flags(std::move(set)));
+  }
+
+  Parsed map(const ValType &type) {
+    using namespace wasmtime::component;
+    const ValType key = type.map().key();
+    const ValType value = type.map().value();
+    std::vector<std::pair<Val, Val>> entries;
+    auto done = sequence('[', ']', "`[` of " + type_name(type) + " (a list of `(key, value)`)",
+                         [&]() -> Result<std::monostate, std::string> {
+                           if (!eat('('))
+                             return fail("`(` of a `(key, value)` entry");
+                           auto k = parse(key);
+                           if (!k)
+                             return k.err();
+                           if (!eat(','))
+                             return fail("`,`");
+                           auto v = parse(value);
+                           if (!v)
+                             return v.err();
+                           if (!eat(')'))
+                             return fail("`)`");
+                           entries.emplace_back(k.ok(), v.ok());
+                           return std::monostate();
+                         });
+    if (!done)
+      return done.err();
+    return Val(Map(std::move(entries)));
   }
 
   std::string_view text_;
