@@ -20,6 +20,19 @@ public:
   std::optional<std::string> mismatch(const Val &value) const;
 
 private:
+  // "expected <type>, found <kind of value>".
+  std::string expected(const Val &value) const;
+  // A variant case's or a result's payload against its type, if any.
+  static std::optional<std::string>
+  payload_mismatch(std::string where, const std::optional<TypeCheck> &check, const Val *inner);
+  std::optional<std::string> list_mismatch(const Val &value) const;
+  std::optional<std::string> record_mismatch(const Val &value) const;
+  std::optional<std::string> tuple_mismatch(const Val &value) const;
+  std::optional<std::string> variant_mismatch(const Val &value) const;
+  std::optional<std::string> result_mismatch(const Val &value) const;
+  std::optional<std::string> flags_mismatch(const Val &value) const;
+  std::optional<std::string> map_mismatch(const Val &value) const;
+
   ValType type_; // for messages
   wasmtime_component_valtype_kind_t kind_;
   // Record fields, variant cases, enum cases or flags, in the type's order.

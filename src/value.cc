@@ -246,45 +246,46 @@ TypeCheck::TypeCheck(const ValType &type) : type_(type), kind_(type.kind()) {
   }
 }
 
-std::optional<std::string> TypeCheck::mismatch(const Val &value) const {
-  auto expected = [&] {
-    return "expected " + type_name(type_) + ", found " + std::string(kind_of(value));
-  };
-  // The C API numbers value kinds and type kinds differently.
-  auto scalar = [&](wasmtime_component_valkind_t kind) -> std::optional<std::string> {
-    if (value.capi()->kind != kind)
-      return expected();
-    return std::nullopt;
-  };
-  auto payload = [&](std::string where, const std::optional<TypeCheck> &check,
-                     const Val *inner) -> std::optional<std::string> {
-    if (check.has_value() != (inner != nullptr))
-      return where + (check ? " needs a payload" : " takes no payload");
-    return check ? at(std::move(where), check->mismatch(*inner)) : std::nullopt;
-  };
-  switch (kind_) {
+namespace {
+
+// The value kind of a bool or number type (the C API numbers value kinds and
+// type kinds differently).
+std::optional<wasmtime_component_valkind_t> number_or_bool(wasmtime_component_valtype_kind_t kind) {
+  switch (kind) {
   case WASMTIME_COMPONENT_VALTYPE_BOOL:
-    return scalar(WASMTIME_COMPONENT_BOOL);
+    return WASMTIME_COMPONENT_BOOL;
   case WASMTIME_COMPONENT_VALTYPE_S8:
-    return scalar(WASMTIME_COMPONENT_S8);
+    return WASMTIME_COMPONENT_S8;
   case WASMTIME_COMPONENT_VALTYPE_S16:
-    return scalar(WASMTIME_COMPONENT_S16);
+    return WASMTIME_COMPONENT_S16;
   case WASMTIME_COMPONENT_VALTYPE_S32:
-    return scalar(WASMTIME_COMPONENT_S32);
+    return WASMTIME_COMPONENT_S32;
   case WASMTIME_COMPONENT_VALTYPE_S64:
-    return scalar(WASMTIME_COMPONENT_S64);
+    return WASMTIME_COMPONENT_S64;
   case WASMTIME_COMPONENT_VALTYPE_U8:
-    return scalar(WASMTIME_COMPONENT_U8);
+    return WASMTIME_COMPONENT_U8;
   case WASMTIME_COMPONENT_VALTYPE_U16:
-    return scalar(WASMTIME_COMPONENT_U16);
+    return WASMTIME_COMPONENT_U16;
   case WASMTIME_COMPONENT_VALTYPE_U32:
-    return scalar(WASMTIME_COMPONENT_U32);
+    return WASMTIME_COMPONENT_U32;
   case WASMTIME_COMPONENT_VALTYPE_U64:
-    return scalar(WASMTIME_COMPONENT_U64);
+    return WASMTIME_COMPONENT_U64;
   case WASMTIME_COMPONENT_VALTYPE_F32:
-    return scalar(WASMTIME_COMPONENT_F32);
+    return WASMTIME_COMPONENT_F32;
   case WASMTIME_COMPONENT_VALTYPE_F64:
-    return scalar(WASMTIME_COMPONENT_F64);
+    return WASMTIME_COMPONENT_F64;
+  default:
+    return std::nullopt;
+  }
+}
+
+} // namespace
+
+std::optional<std::string> TypeCheck::mismatch(const Val &value) const {
+  auto expected = [&] { return this->expected(value); };
+  if (auto kind = number_or_bool(kind_))
+    return value.capi()->kind == *kind ? std::nullopt : std::optional(expected());
+  switch (kind_) {
   case WASMTIME_COMPONENT_VALTYPE_CHAR:
     if (!is_char(value))
       return expected();
@@ -298,61 +299,14 @@ std::optional<std::string> TypeCheck::mismatch(const Val &value) const {
     if (!is_utf8(value.get_string()))
       return "string is not valid UTF-8";
     return std::nullopt;
-  case WASMTIME_COMPONENT_VALTYPE_LIST: {
-    if (!value.is_list())
-      return expected();
-    std::size_t i = 0;
-    for (const Val &item : value.get_list()) {
-      if (auto why = parts_[0]->mismatch(item))
-        return at("element " + std::to_string(i), why);
-      ++i;
-    }
-    return std::nullopt;
-  }
-  case WASMTIME_COMPONENT_VALTYPE_RECORD: {
-    if (!value.is_record())
-      return expected();
-    const auto &record = value.get_record();
-    if (record.size() != names_.size())
-      return type_name(type_) + " has " + std::to_string(names_.size()) + " fields, found " +
-             std::to_string(record.size());
-    std::size_t i = 0;
-    for (const auto &field : record) {
-      if (auto bad = check_name("field", field.name()))
-        return bad;
-      if (field.name() != names_[i])
-        return "expected field `" + names_[i] + "`, found `" + std::string(field.name()) + "`";
-      if (auto why = parts_[i]->mismatch(field.value()))
-        return at("field `" + names_[i] + "`", why);
-      ++i;
-    }
-    return std::nullopt;
-  }
-  case WASMTIME_COMPONENT_VALTYPE_TUPLE: {
-    if (!value.is_tuple())
-      return expected();
-    if (value.get_tuple().size() != parts_.size())
-      return type_name(type_) + " has " + std::to_string(parts_.size()) + " elements, found " +
-             std::to_string(value.get_tuple().size());
-    std::size_t i = 0;
-    for (const Val &item : value.get_tuple()) {
-      if (auto why = parts_[i]->mismatch(item))
-        return at("element " + std::to_string(i), why);
-      ++i;
-    }
-    return std::nullopt;
-  }
-  case WASMTIME_COMPONENT_VALTYPE_VARIANT: {
-    if (!value.is_variant())
-      return expected();
-    const auto &variant = value.get_variant();
-    if (auto bad = check_name("case", variant.discriminant()))
-      return bad;
-    for (std::size_t i = 0; i < names_.size(); ++i)
-      if (names_[i] == variant.discriminant())
-        return payload("case `" + names_[i] + "`", parts_[i], variant.value());
-    return "no case `" + std::string(variant.discriminant()) + "` in " + type_name(type_);
-  }
+  case WASMTIME_COMPONENT_VALTYPE_LIST:
+    return list_mismatch(value);
+  case WASMTIME_COMPONENT_VALTYPE_RECORD:
+    return record_mismatch(value);
+  case WASMTIME_COMPONENT_VALTYPE_TUPLE:
+    return tuple_mismatch(value);
+  case WASMTIME_COMPONENT_VALTYPE_VARIANT:
+    return variant_mismatch(value);
   case WASMTIME_COMPONENT_VALTYPE_ENUM:
     if (!value.is_enum())
       return expected();
@@ -367,52 +321,132 @@ std::optional<std::string> TypeCheck::mismatch(const Val &value) const {
     if (value.get_option().value() == nullptr)
       return std::nullopt;
     return at("some", parts_[0]->mismatch(*value.get_option().value()));
-  case WASMTIME_COMPONENT_VALTYPE_RESULT: {
-    if (!value.is_result())
-      return expected();
-    const auto &result = value.get_result();
-    return result.is_ok() ? payload("ok", parts_[0], result.payload())
-                          : payload("err", parts_[1], result.payload());
-  }
-  case WASMTIME_COMPONENT_VALTYPE_FLAGS: {
-    if (!value.is_flags())
-      return expected();
-    std::vector<std::string_view> seen;
-    for (const auto &flag : value.get_flags()) {
-      if (auto bad = check_name("flag", flag.name()))
-        return bad;
-      if (std::find(names_.begin(), names_.end(), flag.name()) == names_.end())
-        return "no flag `" + std::string(flag.name()) + "` in " + type_name(type_);
-      if (std::find(seen.begin(), seen.end(), flag.name()) != seen.end())
-        return "flag `" + std::string(flag.name()) + "` given twice";
-      seen.push_back(flag.name());
-    }
-    return std::nullopt;
-  }
+  case WASMTIME_COMPONENT_VALTYPE_RESULT:
+    return result_mismatch(value);
+  case WASMTIME_COMPONENT_VALTYPE_FLAGS:
+    return flags_mismatch(value);
   case WASMTIME_COMPONENT_VALTYPE_OWN:
   case WASMTIME_COMPONENT_VALTYPE_BORROW:
     if (!value.is_resource())
       return expected();
     return std::nullopt;
-  case WASMTIME_COMPONENT_VALTYPE_MAP: {
-    if (!value.is_map())
-      return expected();
-    std::size_t i = 0;
-    for (const auto &entry : value.get_map()) {
-      if (auto why = parts_[0]->mismatch(entry.key()))
-        return at("key of entry " + std::to_string(i), why);
-      if (auto why = parts_[1]->mismatch(entry.value()))
-        return at("value of entry " + std::to_string(i), why);
-      ++i;
-    }
-    return std::nullopt;
-  }
+  case WASMTIME_COMPONENT_VALTYPE_MAP:
+    return map_mismatch(value);
   case WASMTIME_COMPONENT_VALTYPE_FUTURE:
   case WASMTIME_COMPONENT_VALTYPE_STREAM:
   case WASMTIME_COMPONENT_VALTYPE_ERROR_CONTEXT:
     return type_name(type_) + " values cannot be passed";
   }
   return "unknown type";
+}
+
+std::string TypeCheck::expected(const Val &value) const {
+  return "expected " + type_name(type_) + ", found " + std::string(kind_of(value));
+}
+
+std::optional<std::string> TypeCheck::payload_mismatch(std::string where,
+                                                       const std::optional<TypeCheck> &check,
+                                                       const Val *inner) {
+  if (check.has_value() != (inner != nullptr))
+    return where + (check ? " needs a payload" : " takes no payload");
+  return check ? at(std::move(where), check->mismatch(*inner)) : std::nullopt;
+}
+
+std::optional<std::string> TypeCheck::list_mismatch(const Val &value) const {
+  if (!value.is_list())
+    return expected(value);
+  std::size_t i = 0;
+  for (const Val &item : value.get_list()) {
+    if (auto why = parts_[0]->mismatch(item))
+      return at("element " + std::to_string(i), why);
+    ++i;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> TypeCheck::record_mismatch(const Val &value) const {
+  if (!value.is_record())
+    return expected(value);
+  const auto &record = value.get_record();
+  if (record.size() != names_.size())
+    return type_name(type_) + " has " + std::to_string(names_.size()) + " fields, found " +
+           std::to_string(record.size());
+  std::size_t i = 0;
+  for (const auto &field : record) {
+    if (auto bad = check_name("field", field.name()))
+      return bad;
+    if (field.name() != names_[i])
+      return "expected field `" + names_[i] + "`, found `" + std::string(field.name()) + "`";
+    if (auto why = parts_[i]->mismatch(field.value()))
+      return at("field `" + names_[i] + "`", why);
+    ++i;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> TypeCheck::tuple_mismatch(const Val &value) const {
+  if (!value.is_tuple())
+    return expected(value);
+  if (value.get_tuple().size() != parts_.size())
+    return type_name(type_) + " has " + std::to_string(parts_.size()) + " elements, found " +
+           std::to_string(value.get_tuple().size());
+  std::size_t i = 0;
+  for (const Val &item : value.get_tuple()) {
+    if (auto why = parts_[i]->mismatch(item))
+      return at("element " + std::to_string(i), why);
+    ++i;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> TypeCheck::variant_mismatch(const Val &value) const {
+  if (!value.is_variant())
+    return expected(value);
+  const auto &variant = value.get_variant();
+  if (auto bad = check_name("case", variant.discriminant()))
+    return bad;
+  for (std::size_t i = 0; i < names_.size(); ++i)
+    if (names_[i] == variant.discriminant())
+      return payload_mismatch("case `" + names_[i] + "`", parts_[i], variant.value());
+  return "no case `" + std::string(variant.discriminant()) + "` in " + type_name(type_);
+}
+
+std::optional<std::string> TypeCheck::result_mismatch(const Val &value) const {
+  if (!value.is_result())
+    return expected(value);
+  const auto &result = value.get_result();
+  return result.is_ok() ? payload_mismatch("ok", parts_[0], result.payload())
+                        : payload_mismatch("err", parts_[1], result.payload());
+}
+
+std::optional<std::string> TypeCheck::flags_mismatch(const Val &value) const {
+  if (!value.is_flags())
+    return expected(value);
+  std::vector<std::string_view> seen;
+  for (const auto &flag : value.get_flags()) {
+    if (auto bad = check_name("flag", flag.name()))
+      return bad;
+    if (std::find(names_.begin(), names_.end(), flag.name()) == names_.end())
+      return "no flag `" + std::string(flag.name()) + "` in " + type_name(type_);
+    if (std::find(seen.begin(), seen.end(), flag.name()) != seen.end())
+      return "flag `" + std::string(flag.name()) + "` given twice";
+    seen.push_back(flag.name());
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> TypeCheck::map_mismatch(const Val &value) const {
+  if (!value.is_map())
+    return expected(value);
+  std::size_t i = 0;
+  for (const auto &entry : value.get_map()) {
+    if (auto why = parts_[0]->mismatch(entry.key()))
+      return at("key of entry " + std::to_string(i), why);
+    if (auto why = parts_[1]->mismatch(entry.value()))
+      return at("value of entry " + std::to_string(i), why);
+    ++i;
+  }
+  return std::nullopt;
 }
 
 } // namespace detail
