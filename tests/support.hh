@@ -1,9 +1,11 @@
-// What every test needs: fixture paths, an engine, and loading that fails the
-// test loudly.
+// What every test needs: fixture paths, an engine, loading that fails the test
+// loudly, and a check of an error that names it whole.
 #pragma once
 
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
+#include <source_location>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -42,6 +44,13 @@ inline wasmtime::component::Component load(wasmtime::Engine &engine, const std::
   return component.ok();
 }
 
+// The ABI's `dispatch-error` variant as type names print it.
+inline const std::string dispatch_error_type =
+    "variant { lock-rejected, invalid-interface-path(string), invalid-function(string), "
+    "missing-response, runtime-exception(string), invalid-argument-list, "
+    "unsupported-type(string), executor-unavailable, resource-table-full, "
+    "resource-handle-conversion-failed, invalid-resource-handle }";
+
 // The interfaces of `test:child`, which the sockets' children implement.
 inline Binding::Interfaces child_interfaces() {
   return {{"root", Interface().function("get-value").function("trap")}};
@@ -53,14 +62,40 @@ template <typename T, typename E> T take(Result<T, E> result) {
   return result.ok();
 }
 
+inline std::string_view kind_name(Error::Kind kind) {
+  return to_string(kind);
+}
+inline std::string_view kind_name(DispatchError::Kind kind) {
+  return case_name(kind);
+}
+
+// That `result` failed with `kind` (an Error::Kind, or a DispatchError's case)
+// and exactly `message`. The whole message, never a part: every load error
+// contains "component", every trap "wasm", so a test that looks for a word
+// passes on the wrong error. A failure is reported at the caller's line.
+template <typename T, typename E>
+void expect_error(const Result<T, E> &result, typename E::Kind kind, std::string_view message,
+                  std::source_location where = std::source_location::current()) {
+  if (result) {
+    ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line()))
+        << "succeeded, expected the error (" << kind_name(kind) << ")\n  " << message;
+    return;
+  }
+  const E &error = result.err_ref();
+  if (error.kind() != kind || error.message() != message)
+    ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line()))
+        << "the error (" << kind_name(error.kind()) << ")\n  " << error.message()
+        << "\nis not the one expected (" << kind_name(kind) << ")\n  " << message;
+}
+
 // resources/counters.wat, with `get` adding `tag` so that two plugins can be
 // told apart.
 inline wasmtime::component::Component counters(wasmtime::Engine &engine, std::uint32_t tag) {
-  return take(compile_component(
-      engine,
-      fixture_text("resources/counters.wat", "(global $tag i32 (i32.const 0))",
-                   "(global $tag i32 (i32.const " + std::to_string(tag) + "))"),
-      "counters.wat"));
+  return take(
+      compile_component(engine,
+                        fixture_text("resources/counters.wat", "(global $tag i32 (i32.const 0))",
+                                     "(global $tag i32 (i32.const " + std::to_string(tag) + "))"),
+                        "counters.wat"));
 }
 
 } // namespace wasm_link::testing

@@ -18,76 +18,73 @@ protected:
         Plugin(load(engine, "binding_errors/exports_echo.wat")).instantiate(engine, linker));
   }
 
-  std::string create_error(std::string package, Binding::Interfaces interfaces,
-                           Cardinality cardinality, Binding::Plugs plugs, Error::Kind kind) {
-    auto binding =
-        Binding::create(std::move(package), std::move(interfaces), cardinality, std::move(plugs));
-    EXPECT_FALSE(binding);
-    if (binding)
-      return {};
-    EXPECT_EQ(binding.err_ref().kind(), kind);
-    return binding.err_ref().message();
-  }
-
   wasmtime::Engine engine;
   wasmtime::component::Linker linker;
 };
 
 TEST_F(BindingErrors, PackageNameMustBeNamespacedKebabCase) {
-  EXPECT_EQ(create_error("values", {}, Cardinality::any, {}, Error::Kind::binding),
-            "binding package name `values` is invalid: it has no `namespace:` prefix (expected "
-            "`namespace:name[@version]`)");
-  EXPECT_EQ(create_error("Test:Values", {}, Cardinality::any, {}, Error::Kind::binding),
-            "binding package name `Test:Values` is invalid: namespace and name must be kebab-case "
-            "identifiers (expected `namespace:name[@version]`)");
-  EXPECT_EQ(create_error("test:values@", {}, Cardinality::any, {}, Error::Kind::binding),
-            "binding package name `test:values@` is invalid: the version after `@` is not a "
-            "semantic version (expected `namespace:name[@version]`)");
+  expect_error(Binding::create("values", {}, Cardinality::any, {}), Error::Kind::binding,
+               "binding package name `values` is invalid: it has no `namespace:` prefix (expected "
+               "`namespace:name[@version]`)");
+  expect_error(
+      Binding::create("Test:Values", {}, Cardinality::any, {}), Error::Kind::binding,
+      "binding package name `Test:Values` is invalid: namespace and name must be kebab-case "
+      "identifiers (expected `namespace:name[@version]`)");
+  expect_error(Binding::create("test:values@", {}, Cardinality::any, {}), Error::Kind::binding,
+               "binding package name `test:values@` is invalid: the version after `@` is not a "
+               "semantic version (expected `namespace:name[@version]`)");
 }
 
 TEST_F(BindingErrors, ExactlyOneNeedsOnePlugin) {
-  EXPECT_EQ(create_error("test:values", {}, Cardinality::exactly_one, {}, Error::Kind::binding),
-            "binding `test:values` is exactly-one but was given 0 plugins");
-  EXPECT_EQ(create_error("test:values", {}, Cardinality::exactly_one,
-                         {{"a", plugin()}, {"b", plugin()}}, Error::Kind::binding),
-            "binding `test:values` is exactly-one but was given 2 plugins");
+  expect_error(Binding::create("test:values", {}, Cardinality::exactly_one, {}),
+               Error::Kind::binding,
+               "binding `test:values` is exactly-one but was given 0 plugins");
+  expect_error(Binding::create("test:values", {}, Cardinality::exactly_one,
+                               {{"a", plugin()}, {"b", plugin()}}),
+               Error::Kind::binding,
+               "binding `test:values` is exactly-one but was given 2 plugins");
 }
 
 TEST_F(BindingErrors, AtLeastOneCannotBeEmptyAndAtMostOneHoldsOne) {
-  EXPECT_EQ(create_error("test:values", {}, Cardinality::at_least_one, {}, Error::Kind::binding),
-            "binding `test:values` is at-least-one but was given 0 plugins");
-  EXPECT_EQ(create_error("test:values", {}, Cardinality::at_most_one,
-                         {{"a", plugin()}, {"b", plugin()}}, Error::Kind::binding),
-            "binding `test:values` is at-most-one but was given 2 plugins");
+  expect_error(Binding::create("test:values", {}, Cardinality::at_least_one, {}),
+               Error::Kind::binding,
+               "binding `test:values` is at-least-one but was given 0 plugins");
+  expect_error(Binding::create("test:values", {}, Cardinality::at_most_one,
+                               {{"a", plugin()}, {"b", plugin()}}),
+               Error::Kind::binding,
+               "binding `test:values` is at-most-one but was given 2 plugins");
 }
 
 TEST_F(BindingErrors, IdsAreUniqueAndNotEmpty) {
-  EXPECT_EQ(create_error("test:values", {}, Cardinality::any, {{"a", plugin()}, {"a", plugin()}},
-                         Error::Kind::binding),
-            "binding `test:values` has two plugins with id `a`");
-  EXPECT_EQ(
-      create_error("test:values", {}, Cardinality::any, {{"", plugin()}}, Error::Kind::binding),
-      "binding `test:values` has a plugin with an empty id");
+  expect_error(
+      Binding::create("test:values", {}, Cardinality::any, {{"a", plugin()}, {"a", plugin()}}),
+      Error::Kind::binding, "binding `test:values` has two plugins with id `a`");
+  expect_error(Binding::create("test:values", {}, Cardinality::any, {{"", plugin()}}),
+               Error::Kind::binding, "binding `test:values` has a plugin with an empty id");
 }
 
 TEST_F(BindingErrors, PluginMustExportEveryInterface) {
-  EXPECT_EQ(create_error("test:other", {{"echo", Interface().function("get")}},
-                         Cardinality::exactly_one, {{"leaf", plugin()}}, Error::Kind::link),
-            "plugin `leaf` in binding `test:other` does not export instance `test:other/echo`");
+  expect_error(Binding::create("test:other", {{"echo", Interface().function("get")}},
+                               Cardinality::exactly_one, {{"leaf", plugin()}}),
+               Error::Kind::link,
+               "plugin `leaf` in binding `test:other` does not export instance `test:other/echo`");
 }
 
 TEST_F(BindingErrors, PluginMustExportEveryFunction) {
-  EXPECT_EQ(create_error("test:values", {{"echo", Interface().function("get").function("put")}},
-                         Cardinality::exactly_one, {{"leaf", plugin()}}, Error::Kind::link),
-            "plugin `leaf` in binding `test:values` does not export function `put` in "
-            "`test:values/echo`");
+  expect_error(Binding::create("test:values",
+                               {{"echo", Interface().function("get").function("put")}},
+                               Cardinality::exactly_one, {{"leaf", plugin()}}),
+               Error::Kind::link,
+               "plugin `leaf` in binding `test:values` does not export function `put` in "
+               "`test:values/echo`");
 }
 
 TEST_F(BindingErrors, VersionGoesAfterTheInterfaceInExportNames) {
-  EXPECT_EQ(create_error("test:values@1.2.0", {{"echo", Interface().function("get")}},
-                         Cardinality::exactly_one, {{"leaf", plugin()}}, Error::Kind::link),
-            "plugin `leaf` in binding `test:values@1.2.0` does not export instance "
-            "`test:values/echo@1.2.0`");
+  expect_error(Binding::create("test:values@1.2.0", {{"echo", Interface().function("get")}},
+                               Cardinality::exactly_one, {{"leaf", plugin()}}),
+               Error::Kind::link,
+               "plugin `leaf` in binding `test:values@1.2.0` does not export instance "
+               "`test:values/echo@1.2.0`");
 }
 
 TEST(Cardinality, NamesAndCounts) {

@@ -12,68 +12,63 @@ namespace {
 
 using namespace wasm_link::testing;
 
-std::string load_error(const std::string &relative) {
+Result<wasmtime::component::Component> load_fixture(const std::string &relative) {
   auto engine = make_engine();
-  auto component = load_component(engine, fixture(relative));
-  EXPECT_FALSE(component) << relative << " loaded";
-  if (component)
-    return {};
-  EXPECT_EQ(component.err_ref().kind(), Error::Kind::load);
-  return component.err_ref().message();
+  return load_component(engine, fixture(relative));
 }
 
 TEST(LoadErrors, MissingFileNamesTheFile) {
-  EXPECT_EQ(load_error("load_errors/absent.wasm"), "cannot read component `" +
-                                                       fixture("load_errors/absent.wasm").string() +
-                                                       "`: No such file or directory");
+  expect_error(load_fixture("load_errors/absent.wasm"), Error::Kind::load,
+               "cannot read component `" + fixture("load_errors/absent.wasm").string() +
+                   "`: No such file or directory");
 }
 
 TEST(LoadErrors, DirectoryIsNotAComponent) {
-  EXPECT_EQ(load_error("load_errors"),
-            "cannot read component `" + fixture("load_errors").string() + "`: it is a directory");
+  expect_error(load_fixture("load_errors"), Error::Kind::load,
+               "cannot read component `" + fixture("load_errors").string() +
+                   "`: it is a directory");
 }
 
+// Wasmtime's text is pinned: it is deterministic for the Wasmtime this build
+// pins, and it is what the reader acts on (the line and column, the caret).
 TEST(LoadErrors, BadTextNamesTheFileAndWasmtimesMessage) {
-  const std::string message = load_error("load_errors/bad_syntax.wat");
-  const std::string prefix =
-      "cannot compile component `" + fixture("load_errors/bad_syntax.wat").string() + "`: ";
-  EXPECT_EQ(message.substr(0, prefix.size()), prefix);
-  EXPECT_NE(message.find("expected"), std::string::npos) << message;
-  EXPECT_NE(message.find(":2:"), std::string::npos) << "no line number in: " << message;
+  expect_error(load_fixture("load_errors/bad_syntax.wat"), Error::Kind::load,
+               "cannot compile component `" + fixture("load_errors/bad_syntax.wat").string() +
+                   "`: expected a i32\n"
+                   "     --> <anon>:2:60\n"
+                   "      |\n"
+                   "    2 |   (core module $m (func (export \"f\") (result i32) i32.const))\n"
+                   "      |                                                            ^");
 }
 
 TEST(LoadErrors, TruncatedBinaryNamesTheFileAndWasmtimesMessage) {
-  const std::string message = load_error("load_errors/truncated.wasm");
-  const std::string prefix =
-      "cannot compile component `" + fixture("load_errors/truncated.wasm").string() + "`: ";
-  EXPECT_EQ(message.substr(0, prefix.size()), prefix);
-  EXPECT_GT(message.size(), prefix.size());
+  expect_error(load_fixture("load_errors/truncated.wasm"), Error::Kind::load,
+               "cannot compile component `" + fixture("load_errors/truncated.wasm").string() +
+                   "`: failed to parse WebAssembly module\n\nCaused by:\n"
+                   "    malformed section id (at offset 0x8)\n");
 }
 
 TEST(LoadErrors, CoreModuleIsNotAComponent) {
-  const std::string message = load_error("load_errors/core_module.wat");
-  EXPECT_NE(message.find("core_module.wat`: "), std::string::npos) << message;
-  EXPECT_NE(message.find("component"), std::string::npos) << message;
+  expect_error(load_fixture("load_errors/core_module.wat"), Error::Kind::load,
+               "cannot compile component `" + fixture("load_errors/core_module.wat").string() +
+                   "`: failed to parse WebAssembly module\n\nCaused by:\n"
+                   "    attempted to parse a wasm module with a component parser\n");
 }
 
 // Only regular files are read: a device, a FIFO or a file in /proc that cannot
 // be read is an error, never a hang, an endless read or an exception.
-std::string load_path_error(const std::filesystem::path &path, LoadOptions options = {}) {
+Result<wasmtime::component::Component> load_path(const std::filesystem::path &path,
+                                                 LoadOptions options = {}) {
   auto engine = make_engine();
   options.cache.reset();
-  auto component = load_component(engine, path, options);
-  EXPECT_FALSE(component) << path << " loaded";
-  if (component)
-    return {};
-  EXPECT_EQ(component.err_ref().kind(), Error::Kind::load);
-  return component.err_ref().message();
+  return load_component(engine, path, options);
 }
 
 TEST(LoadErrors, DevicesAreNotComponents) {
-  EXPECT_EQ(load_path_error("/dev/zero"),
-            "cannot read component `/dev/zero`: it is not a regular file");
-  EXPECT_EQ(load_path_error("/dev/null"),
-            "cannot read component `/dev/null`: it is not a regular file");
+  expect_error(load_path("/dev/zero"), Error::Kind::load,
+               "cannot read component `/dev/zero`: it is not a regular file");
+  expect_error(load_path("/dev/null"), Error::Kind::load,
+               "cannot read component `/dev/null`: it is not a regular file");
 }
 
 TEST(LoadErrors, AFifoIsRefusedWithoutWaitingForAWriter) {
@@ -81,36 +76,36 @@ TEST(LoadErrors, AFifoIsRefusedWithoutWaitingForAWriter) {
       std::filesystem::temp_directory_path() / ("wasm-link-fifo-" + std::to_string(::getpid()));
   std::filesystem::remove(fifo);
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  EXPECT_EQ(load_path_error(fifo),
-            "cannot read component `" + fifo.string() + "`: it is not a regular file");
+  expect_error(load_path(fifo), Error::Kind::load,
+               "cannot read component `" + fifo.string() + "`: it is not a regular file");
   std::filesystem::remove(fifo);
 }
 
 TEST(LoadErrors, AnUnreadableFileIsAReadError) {
-  EXPECT_EQ(load_path_error("/proc/self/mem"),
-            "cannot read component `/proc/self/mem`: read error: Input/output error");
+  expect_error(load_path("/proc/self/mem"), Error::Kind::load,
+               "cannot read component `/proc/self/mem`: read error: Input/output error");
 }
 
 TEST(LoadErrors, AFileOverTheCapIsNotRead) {
   LoadOptions options;
   options.max_file_bytes = 10;
   const auto file = fixture("load_errors/core_module.wat");
-  EXPECT_EQ(load_path_error(file, options), "cannot read component `" + file.string() +
-                                                "`: it is larger than the limit of 10 bytes (" +
-                                                std::to_string(std::filesystem::file_size(file)) +
-                                                " bytes)");
+  expect_error(load_path(file, options), Error::Kind::load,
+               "cannot read component `" + file.string() +
+                   "`: it is larger than the limit of 10 bytes (" +
+                   std::to_string(std::filesystem::file_size(file)) + " bytes)");
 }
 
 TEST(LoadErrors, AFileThatIsNotWebAssemblyIsNotEchoed) {
-  EXPECT_EQ(load_path_error("/proc/self/environ"),
-            "cannot read component `/proc/self/environ`: it is neither a WebAssembly component "
-            "nor WebAssembly text");
+  expect_error(load_path("/proc/self/environ"), Error::Kind::load,
+               "cannot read component `/proc/self/environ`: it is neither a WebAssembly "
+               "component nor WebAssembly text");
   const auto text =
       std::filesystem::temp_directory_path() / ("wasm-link-secret-" + std::to_string(::getpid()));
   std::ofstream(text) << "PASSWORD=hunter2\n(component)";
-  EXPECT_EQ(load_path_error(text), "cannot read component `" + text.string() +
-                                       "`: it is neither a WebAssembly component nor WebAssembly "
-                                       "text");
+  expect_error(load_path(text), Error::Kind::load,
+               "cannot read component `" + text.string() +
+                   "`: it is neither a WebAssembly component nor WebAssembly text");
   std::filesystem::remove(text);
 }
 

@@ -30,15 +30,6 @@ protected:
     return out;
   }
 
-  std::string create_error(Binding::Plugs plugs) {
-    auto binding = children(Cardinality::any, std::move(plugs));
-    EXPECT_FALSE(binding);
-    if (binding)
-      return {};
-    EXPECT_EQ(binding.err_ref().kind(), Error::Kind::link);
-    return binding.err_ref().message();
-  }
-
   wasmtime::Engine engine;
 };
 
@@ -88,36 +79,47 @@ TEST_F(Remaps, ConsumerSeesTheBindingsNamesThroughASocket) {
 }
 
 TEST_F(Remaps, RemapToAMissingInstanceNamesPluginAndExport) {
-  EXPECT_EQ(create_error({{"old", plugin("remaps/legacy.wat"), {{"root", {"ancient-root", {}}}}}}),
-            "plugin `old` in binding `test:child` does not export instance "
-            "`test:child/ancient-root` (remapped from `test:child/root`.`get-value`)");
+  expect_error(children(Cardinality::any,
+                        {{"old", plugin("remaps/legacy.wat"), {{"root", {"ancient-root", {}}}}}}),
+               Error::Kind::link,
+               "plugin `old` in binding `test:child` does not export instance "
+               "`test:child/ancient-root` (remapped from `test:child/root`.`get-value`)");
 }
 
 TEST_F(Remaps, RemapToAMissingFunctionNamesPluginAndExport) {
-  EXPECT_EQ(create_error({{"old",
-                           plugin("remaps/legacy.wat"),
-                           {{"root", {"legacy-root", {{"get-value", "legacy-get-value"}}}}}}}),
-            "plugin `old` in binding `test:child` does not export function `trap` in "
-            "`test:child/legacy-root` (remapped from `test:child/root`.`trap`)");
-  EXPECT_EQ(
-      create_error(
-          {{"r", plugin("remaps/renamed_function.wat"), {{"root", {"", {{"get-value", "get"}}}}}}}),
-      "plugin `r` in binding `test:child` does not export function `get` in "
-      "`test:child/root` (remapped from `test:child/root`.`get-value`)");
+  expect_error(children(Cardinality::any,
+                        {{"old",
+                          plugin("remaps/legacy.wat"),
+                          {{"root", {"legacy-root", {{"get-value", "legacy-get-value"}}}}}}}),
+               Error::Kind::link,
+               "plugin `old` in binding `test:child` does not export function `trap` in "
+               "`test:child/legacy-root` (remapped from `test:child/root`.`trap`)");
+  expect_error(children(Cardinality::any, {{"r",
+                                            plugin("remaps/renamed_function.wat"),
+                                            {{"root", {"", {{"get-value", "get"}}}}}}}),
+               Error::Kind::link,
+               "plugin `r` in binding `test:child` does not export function `get` in "
+               "`test:child/root` (remapped from `test:child/root`.`get-value`)");
 }
 
 TEST_F(Remaps, RemapOfWhatTheBindingLacksIsAnError) {
-  EXPECT_EQ(create_error({{"a", plugin("sockets/child_a.wat"), {{"leaf", {"root", {}}}}}}),
-            "plugin `a` in binding `test:child` remaps interface `leaf`, which the binding does "
-            "not have");
-  EXPECT_EQ(create_error({{"a", plugin("sockets/child_a.wat"), {{"root", {"", {{"put", "x"}}}}}}}),
-            "plugin `a` in binding `test:child` remaps function `put` of `test:child/root`, which "
-            "the binding does not have");
+  expect_error(
+      children(Cardinality::any, {{"a", plugin("sockets/child_a.wat"), {{"leaf", {"root", {}}}}}}),
+      Error::Kind::link,
+      "plugin `a` in binding `test:child` remaps interface `leaf`, which the binding does "
+      "not have");
+  expect_error(
+      children(Cardinality::any,
+               {{"a", plugin("sockets/child_a.wat"), {{"root", {"", {{"put", "x"}}}}}}}),
+      Error::Kind::link,
+      "plugin `a` in binding `test:child` remaps function `put` of `test:child/root`, which "
+      "the binding does not have");
 }
 
 TEST_F(Remaps, UnremappedPluginStillNeedsTheCanonicalNames) {
-  EXPECT_EQ(create_error({{"old", plugin("remaps/legacy.wat")}}),
-            "plugin `old` in binding `test:child` does not export instance `test:child/root`");
+  expect_error(children(Cardinality::any, {{"old", plugin("remaps/legacy.wat")}}),
+               Error::Kind::link,
+               "plugin `old` in binding `test:child` does not export instance `test:child/root`");
 }
 
 } // namespace
