@@ -42,7 +42,12 @@ TEST_F(Remaps, InterfaceAndSeveralFunctionsTogether) {
                                {{"old", plugin("remaps/legacy.wat"), {{"root", legacy_names()}}}}));
   EXPECT_EQ(values(binding), "old=7 ");
   auto trapped = take(binding.dispatch("root", "trap", {}));
-  EXPECT_EQ(trapped[0].result.err_ref().kind(), DispatchError::Kind::runtime_exception);
+  expect_error(trapped[0].result, DispatchError::Kind::runtime_exception,
+               "runtime-exception: error while executing at wasm backtrace:\n"
+               "    0:     0x3e - m!<wasm function 1>\n"
+               "\n"
+               "Caused by:\n"
+               "    wasm trap: wasm `unreachable` instruction executed\n");
 }
 
 TEST_F(Remaps, OneFunctionRenamed) {

@@ -160,27 +160,24 @@ TEST_F(Echo, FunctionWithoutResultGivesNoValue) {
 
 TEST_F(Echo, UnknownInterfaceIsInvalidInterfacePath) {
   auto results = binding_->dispatch("nope", "echo-u32", std::vector<Val>{Val(1u)});
-  ASSERT_FALSE(results);
-  EXPECT_EQ(results.err_ref().kind(), DispatchError::Kind::invalid_interface_path);
-  EXPECT_EQ(results.err_ref().case_name(), "invalid-interface-path");
+  expect_error(results, DispatchError::Kind::invalid_interface_path,
+               "invalid-interface-path: test:values/nope");
   EXPECT_EQ(results.err_ref().payload(), "test:values/nope");
 }
 
 TEST_F(Echo, UnknownFunctionIsInvalidFunction) {
   auto results = binding_->dispatch("echo", "echo-nothing", std::vector<Val>{});
-  ASSERT_FALSE(results);
-  EXPECT_EQ(results.err_ref().kind(), DispatchError::Kind::invalid_function);
-  EXPECT_EQ(results.err_ref().case_name(), "invalid-function");
+  expect_error(results, DispatchError::Kind::invalid_function, "invalid-function: echo-nothing");
   EXPECT_EQ(results.err_ref().payload(), "echo-nothing");
 }
 
 TEST_F(Echo, TrapIsRuntimeExceptionWithWasmtimesMessage) {
-  CallResult result = call("trap", {});
-  ASSERT_FALSE(result);
-  EXPECT_EQ(result.err_ref().kind(), DispatchError::Kind::runtime_exception);
-  EXPECT_NE(result.err_ref().payload().find("wasm `unreachable` instruction executed"),
-            std::string::npos)
-      << result.err_ref().payload();
+  expect_error(call("trap", {}), DispatchError::Kind::runtime_exception,
+               "runtime-exception: error while executing at wasm backtrace:\n"
+               "    0:    0x1be - m!<wasm function 11>\n"
+               "\n"
+               "Caused by:\n"
+               "    wasm trap: wasm `unreachable` instruction executed\n");
 }
 
 struct BadArguments {

@@ -272,44 +272,39 @@ TEST(WitFolder, UseAcrossFilesAndDependencies) {
 
 TEST(WitFolder, PackageDeclaredDifferentlyInTwoFiles) {
   auto package = wit::parse_path(fixture("wit/errors/mismatch"));
-  ASSERT_FALSE(package);
-  EXPECT_EQ(package.err_ref().message(),
-            fixture("wit/errors/mismatch/b.wit").string() +
-                ":1:9: the package is declared as `test:two` here but as `test:one` at " +
-                fixture("wit/errors/mismatch/a.wit").string() + ":1:9");
+  expect_error(package, Error::Kind::wit,
+               fixture("wit/errors/mismatch/b.wit").string() +
+                   ":1:9: the package is declared as `test:two` here but as `test:one` at " +
+                   fixture("wit/errors/mismatch/a.wit").string() + ":1:9");
 }
 
 TEST(WitFolder, UnknownForeignPackage) {
   auto package = wit::parse_path(fixture("wit/errors/missing_dep"));
-  ASSERT_FALSE(package);
-  EXPECT_EQ(package.err_ref().message(),
-            fixture("wit/errors/missing_dep/main.wit").string() +
-                ":4:7: unknown package `test:absent@1.0.0` (packages come from the folder's "
-                "deps/ and from nested `package` blocks)");
+  expect_error(package, Error::Kind::wit,
+               fixture("wit/errors/missing_dep/main.wit").string() +
+                   ":4:7: unknown package `test:absent@1.0.0` (packages come from the folder's "
+                   "deps/ and from nested `package` blocks)");
 }
 
 TEST(WitFolder, TopLevelUseIsForItsFileOnly) {
   auto package = wit::parse_path(fixture("wit/errors/file_scoped_use"));
-  ASSERT_FALSE(package);
-  EXPECT_EQ(package.err_ref().message(),
-            fixture("wit/errors/file_scoped_use/b.wit").string() +
-                ":2:7: no interface `renamed` in package `test:scoped`");
+  expect_error(package, Error::Kind::wit,
+               fixture("wit/errors/file_scoped_use/b.wit").string() +
+                   ":2:7: no interface `renamed` in package `test:scoped`");
 }
 
 TEST(WitFolder, NoFileDeclaresThePackage) {
   auto package = wit::parse_path(fixture("wit/errors/no_package"));
-  ASSERT_FALSE(package);
-  EXPECT_EQ(package.err_ref().message(),
-            fixture("wit/errors/no_package/a.wit").string() +
-                ":1:1: expected a package declaration (`package namespace:name;`) in one of the "
-                "files");
+  expect_error(package, Error::Kind::wit,
+               fixture("wit/errors/no_package/a.wit").string() +
+                   ":1:1: expected a package declaration (`package namespace:name;`) in one of the "
+                   "files");
 }
 
 TEST(WitFolder, MissingPath) {
   auto package = wit::parse_path(fixture("wit/absent"));
-  ASSERT_FALSE(package);
-  EXPECT_EQ(package.err_ref().message(),
-            fixture("wit/absent").string() + ": no such file or folder");
+  expect_error(package, Error::Kind::wit,
+               fixture("wit/absent").string() + ": no such file or folder");
 }
 
 TEST(WitComments, DocCommentsLineAndBlock) {
@@ -982,29 +977,28 @@ TEST(WitLimits, ParsePathBoundsWhatItReads) {
   };
   write(folder / "big.wit", wit::max_file_bytes);
   auto big = wit::parse_path(folder / "big.wit");
-  ASSERT_FALSE(big);
-  EXPECT_EQ(big.err_ref().message(), (folder / "big.wit").string() +
-                                         ": cannot read the WIT file: it is larger than the limit "
-                                         "of 1048576 bytes (1048592 bytes)");
+  expect_error(big, Error::Kind::wit,
+               (folder / "big.wit").string() +
+                   ": cannot read the WIT file: it is larger than the limit "
+                   "of 1048576 bytes (1048592 bytes)");
   std::filesystem::remove(folder / "big.wit");
 
   // Five files of 900 KB: the fifth, in name order, is past the total.
   for (char name = 'a'; name <= 'e'; ++name)
     write(folder / (std::string(1, name) + ".wit"), 900'000);
   auto total = wit::parse_path(folder);
-  ASSERT_FALSE(total);
-  EXPECT_EQ(total.err_ref().message(),
-            (folder / "e.wit").string() +
-                ": with this file, the WIT files read together have more than 4194304 bytes");
+  expect_error(total, Error::Kind::wit,
+               (folder / "e.wit").string() +
+                   ": with this file, the WIT files read together have more than 4194304 bytes");
   for (char name = 'b'; name <= 'e'; ++name)
     std::filesystem::remove(folder / (std::string(1, name) + ".wit"));
 
   // A FIFO would block the reader.
   ASSERT_EQ(mkfifo((folder / "deps" / "pipe.wit").c_str(), 0600), 0);
   auto fifo = wit::parse_path(folder);
-  ASSERT_FALSE(fifo);
-  EXPECT_EQ(fifo.err_ref().message(), (folder / "deps" / "pipe.wit").string() +
-                                          ": cannot read the WIT file: it is not a regular file");
+  expect_error(fifo, Error::Kind::wit,
+               (folder / "deps" / "pipe.wit").string() +
+                   ": cannot read the WIT file: it is not a regular file");
   std::filesystem::remove_all(folder);
 }
 
