@@ -193,6 +193,10 @@ TEST_F(Resources, RefusedHandlesCostNothingThatStays) {
   if (!sanitized) { // ASan's quarantine keeps freed memory resident for a while
     EXPECT_LT(resident_kib() - resident_before, 8 * 1024) << "KiB kept by 100,000 refusals";
   }
+  expect_error(b.dispatch("counters", "[method]counter.get", std::vector<Val>{stale}),
+               DispatchError::Kind::invalid_resource_handle,
+               "invalid-resource-handle (argument 0 `self`: the handle was already dropped or "
+               "given away)");
   EXPECT_EQ(
       value_of(take(b.dispatch("counters", "[method]counter.get", std::vector<Val>{live})), "a")
           .get_u32(),

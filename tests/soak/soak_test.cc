@@ -633,7 +633,9 @@ TEST_F(RefusedOwnArguments, OfARestartedOwnerLeaveNoWrapperBehind) {
     ASSERT_FALSE(consumed[0].result);
     EXPECT_EQ(consumed[0].result.err_ref().message(), made_before_restart("a", "consume"));
     EXPECT_EQ(b.live_handles(), 0u);
-    EXPECT_FALSE(b.drop(handle.get_resource())) << "the host gave the handle away";
+    // The host gave the handle away.
+    expect_error(b.drop(handle.get_resource()), DispatchError::Kind::invalid_resource_handle,
+                 "invalid-resource-handle (the handle was already dropped or given away)");
   }
 }
 
