@@ -367,7 +367,7 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
     }
     call_args = handles->args;
   }
-  if (plugin.limits.fuel_per_call || plugin.limits.epoch_deadline || plugin.limits.timeout) {
+  if (plugin.limits_calls()) {
     const PluginInstance handle = PluginState::handle(plug.plugin);
     const std::string path = binding.path(interface);
     apply_limits_before_call(plugin, CallSite{handle, path, function, *target.metadata});
@@ -403,13 +403,11 @@ void drop_wrapped(const BindingState &binding, std::uint32_t rep) {
     return; // dropped meanwhile, or its instance is gone with its resources
   if (!lock) {
     // This thread is inside a call into the owner: drop it when that ends.
-    std::lock_guard pending(plugin.pending_mutex);
-    plugin.pending_drops.push_back(std::move(taken->guest));
-    plugin.has_pending_drops.store(true, std::memory_order_release);
+    plugin.defer_drop(std::move(taken->guest));
     return;
   }
   drop_pending(plugin);
-  if (plugin.limits.fuel_per_call || plugin.limits.epoch_deadline || plugin.limits.timeout) {
+  if (plugin.limits_calls()) {
     const BindingResource &resource = binding.resources[taken->resource];
     const PluginInstance handle = PluginState::handle(owner.plugin);
     const std::string path = binding.path(resource.interface);
@@ -429,9 +427,7 @@ BindingState::~BindingState() {
     if (wrapped.generation != plugin.generation)
       continue;
     if (!lock) {
-      std::lock_guard pending(plugin.pending_mutex);
-      plugin.pending_drops.push_back(std::move(wrapped.guest));
-      plugin.has_pending_drops.store(true, std::memory_order_release);
+      plugin.defer_drop(std::move(wrapped.guest));
       continue;
     }
     (void)wrapped.guest.drop(plugin.store.context());

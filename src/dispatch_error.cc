@@ -95,4 +95,10 @@ DispatchError DispatchError::invalid_resource_handle(std::string detail) {
   return {Kind::invalid_resource_handle, {}, std::move(detail)};
 }
 
+wasmtime::component::Val DispatchError::value() const {
+  return wasmtime::component::Val(wasmtime::component::Variant(
+      case_name(),
+      has_payload() ? std::optional(wasmtime::component::Val::string(payload_)) : std::nullopt));
+}
+
 } // namespace wasm_link

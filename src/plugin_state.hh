@@ -51,6 +51,17 @@ struct PluginState {
   std::mutex pending_mutex;
   std::vector<wasmtime::component::ResourceAny> pending_drops;
   std::atomic<bool> has_pending_drops = false; // spares calls the mutex
+
+  // Puts off the drop of `handle` until this plugin's lock is next taken.
+  void defer_drop(wasmtime::component::ResourceAny handle) {
+    std::lock_guard lock(pending_mutex);
+    pending_drops.push_back(std::move(handle));
+    has_pending_drops.store(true, std::memory_order_release);
+  }
+  // Whether calls into the plugin are bounded in fuel or time.
+  bool limits_calls() const noexcept {
+    return limits.fuel_per_call || limits.epoch_deadline || limits.timeout;
+  }
 };
 
 // A fresh store and instance for `plugin`, whose lock the caller holds; `engine`

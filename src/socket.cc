@@ -226,9 +226,7 @@ struct SocketFunction {
     case ErrorForm::variant:
       if (!shape.cases[static_cast<std::size_t>(error.kind())])
         return Val(wasmtime::component::Variant("runtime-exception", Val::string(error.message())));
-      return Val(wasmtime::component::Variant(
-          error.case_name(),
-          error.has_payload() ? std::optional<Val>(Val::string(error.payload())) : std::nullopt));
+      return error.value();
     }
     return std::nullopt;
   }

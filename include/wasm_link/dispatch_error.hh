@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <wasmtime.hh>
+#include <wasmtime/component.hh>
 
 namespace wasm_link {
 
@@ -51,6 +53,8 @@ public:
   const std::string &detail() const noexcept { return detail_; }
   // One line for people: the case, its payload and the detail.
   std::string message() const;
+  // The ABI's `dispatch-error` variant value: the case, with its payload.
+  wasmtime::component::Val value() const;
 
   // Equal when the ABI sees the same value (case and payload); detail is ignored.
   friend bool operator==(const DispatchError &a, const DispatchError &b) noexcept {

@@ -56,13 +56,6 @@ std::optional<Target> component_target(const std::string &target) {
   return Target{"", target.substr(0, dot), target.substr(dot + 1)};
 }
 
-// The dispatch-error case as a WAVE value, e.g. `invalid-function("f")`.
-Val case_value(const DispatchError &error) {
-  return Val(wasmtime::component::Variant(
-      error.case_name(),
-      error.has_payload() ? std::optional<Val>(Val::string(error.payload())) : std::nullopt));
-}
-
 // For a string argument written without quotes: how to write it.
 std::string quoting_hint(const std::string &word, const ValType &type) {
   if (type.kind() != WASMTIME_COMPONENT_VALTYPE_STRING || word.starts_with('"'))
@@ -121,12 +114,12 @@ int print_results(const Target &target, const DispatchResults &results, bool as_
     if (as_json) {
       json::Object entry{{"plugin", id}};
       if (!result)
-        entry.add("err", json::value(case_value(result.err_ref())));
+        entry.add("err", json::value(result.err_ref().value()));
       else
         entry.add("ok", result.ok_ref() ? json::value(*result.ok_ref()) : json::Value(nullptr));
       documents.add(entry);
     } else if (!result) {
-      std::cout << id << ": err(" << to_string(case_value(result.err_ref())) << ")\n";
+      std::cout << id << ": err(" << to_string(result.err_ref().value()) << ")\n";
     } else if (result.ok_ref()) {
       std::cout << id << ": ok(" << to_string(*result.ok_ref()) << ")\n";
     } else {
@@ -181,9 +174,9 @@ int call(const std::string &file, const std::string &target_text,
 
   auto binding = graph.bindings.find(target.binding);
   if (binding == graph.bindings.end())
-    return fail(Exit::usage, "unknown binding `" + target.binding + "`" +
-                                 alternatives(target.binding, keys(graph.bindings),
-                                              "the manifest has"));
+    return fail(Exit::usage,
+                "unknown binding `" + target.binding + "`" +
+                    alternatives(target.binding, keys(graph.bindings), "the manifest has"));
   const auto &interfaces = binding->second.interfaces();
   auto found = interfaces.find(target.interface);
   if (found == interfaces.end())
@@ -191,10 +184,10 @@ int call(const std::string &file, const std::string &target_text,
                                  target.interface + "`" +
                                  alternatives(target.interface, keys(interfaces), "it has"));
   if (found->second.find(target.function) == nullptr)
-    return fail(Exit::usage, "interface `" + target.interface + "` of binding `" +
-                                 target.binding + "` has no function `" + target.function + "`" +
-                                 alternatives(target.function, keys(found->second.functions()),
-                                              "it has"));
+    return fail(Exit::usage,
+                "interface `" + target.interface + "` of binding `" + target.binding +
+                    "` has no function `" + target.function + "`" +
+                    alternatives(target.function, keys(found->second.functions()), "it has"));
   const auto plugins = binding->second.plugin_ids();
   if (!plugin.empty() && std::find(plugins.begin(), plugins.end(), plugin) == plugins.end())
     return fail(Exit::usage, "binding `" + target.binding + "` has no plugin `" + plugin + "`" +
@@ -206,10 +199,9 @@ int call(const std::string &file, const std::string &target_text,
     if (!parsed_args)
       return fail(Exit::usage, parsed_args.err());
     values = std::move(parsed_args.ok_ref());
-  } else if (auto problem = count_arguments(
-                 *manifest->bindings.find(target.binding)->second.wit->find_interface(
-                     target.interface),
-                 target.function, args.size())) {
+  } else if (auto problem = count_arguments(*manifest->bindings.find(target.binding)
+                                                 ->second.wit->find_interface(target.interface),
+                                            target.function, args.size())) {
     return fail(Exit::usage, *problem);
   }
   timer.lap("parse arguments");
