@@ -175,6 +175,19 @@ TEST_F(Limited, StartFunctionThatNeverEndsRunsOutOfFuel) {
   expect_healthy_still_answers();
 }
 
+// Per-call fuel alone gives the start function no fuel of its own: a plugin
+// with fuel limits has only the fuel they give it. (The timeout only ends the
+// loop should the start function get fuel after all.)
+TEST_F(Limited, PerCallFuelAloneLeavesTheStartFunctionNone) {
+  auto instance = Plugin(load(engine, "limits/start_forever.wat"))
+                      .with_limits({.fuel_per_call = always(100'000),
+                                    .timeout = std::chrono::milliseconds(5'000)})
+                      .instantiate(engine, linker);
+  expect_error(instance, Error::Kind::instantiate,
+               "cannot instantiate plugin: fuel exhausted: wasm trap: all fuel consumed by "
+               "WebAssembly");
+}
+
 TEST_F(Limited, StartFunctionThatNeverEndsPassesItsTimeout) {
   auto instance = Plugin(load(engine, "limits/start_forever.wat"))
                       .with_limits({.timeout = std::chrono::milliseconds(50)})
@@ -230,6 +243,23 @@ TEST_F(Limited, ResultsLargerThanTheirCapAreRefused) {
             "between the host and the guest: fuel allocated for hostcalls has been exhausted");
 }
 
+// The cap is the number given, not a multiple of it: 12 MiB is past 8 MiB.
+TEST_F(Limited, ResultCapIsTheNumberGiven) {
+  auto component = load(engine, "limits/amplify.wat");
+  auto instance = take(
+      Plugin(component).with_limits({.max_result_bytes = 8 << 20}).instantiate(engine, linker));
+  auto binding = take(Binding::create(
+      "test:amplify",
+      {{"api", take(Interface::from_component(engine, component, "test:amplify/api"))}},
+      Cardinality::exactly_one, {{"a", instance}}));
+  const Val past(12u);
+  const CallResult refused = take(binding.dispatch("api", "amplify", {&past, 1}))[0].result;
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.err_ref().payload(),
+            "result too large (max-result-bytes = 8388608): too much data is being copied "
+            "between the host and the guest: fuel allocated for hostcalls has been exhausted");
+}
+
 TEST_F(Limited, CountCapsBoundInstancesAndMemories) {
   auto refused = Plugin(load(engine, "limits/many_memories.wat"))
                      .with_limits({.max_memories = 3})
@@ -238,6 +268,40 @@ TEST_F(Limited, CountCapsBoundInstancesAndMemories) {
   EXPECT_EQ(refused.err().message(),
             "cannot instantiate plugin: resource limit exceeded: memory count too high at 4 "
             "(max-instances, max-tables, max-memories = -1, -1, 3; -1: Wasmtime's default)");
+}
+
+// Each count cap bounds its own kind, at its own number: three tables are
+// refused under max_tables = 2 and fit under 3, and the other caps do not
+// bound tables.
+TEST_F(Limited, TableCountCapBoundsTables) {
+  auto component = load(engine, "limits/many_tables.wat");
+  auto refused = Plugin(component).with_limits({.max_tables = 2}).instantiate(engine, linker);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.err().message(),
+            "cannot instantiate plugin: resource limit exceeded: table count too high at 3 "
+            "(max-instances, max-tables, max-memories = -1, 2, -1; -1: Wasmtime's default)");
+  auto fits = Plugin(component).with_limits({.max_tables = 3}).instantiate(engine, linker);
+  EXPECT_TRUE(fits) << fits.err_ref().message();
+  auto others = Plugin(component)
+                    .with_limits({.max_instances = 2, .max_memories = 2})
+                    .instantiate(engine, linker);
+  EXPECT_TRUE(others) << others.err_ref().message();
+}
+
+// many_memories.wat has four core instances.
+TEST_F(Limited, InstanceCountCapBoundsInstances) {
+  auto component = load(engine, "limits/many_memories.wat");
+  auto refused = Plugin(component).with_limits({.max_instances = 3}).instantiate(engine, linker);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.err().message(),
+            "cannot instantiate plugin: resource limit exceeded: instance count too high at 4 "
+            "(max-instances, max-tables, max-memories = 3, -1, -1; -1: Wasmtime's default)");
+  auto fits = Plugin(component).with_limits({.max_instances = 4}).instantiate(engine, linker);
+  EXPECT_TRUE(fits) << fits.err_ref().message();
+  auto others = Plugin(component)
+                    .with_limits({.max_tables = 3, .max_memories = 4})
+                    .instantiate(engine, linker);
+  EXPECT_TRUE(others) << others.err_ref().message();
 }
 
 TEST_F(Limited, ComponentNeedingMoreMemoryThanItsCapDoesNotInstantiate) {

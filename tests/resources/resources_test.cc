@@ -353,6 +353,25 @@ TEST_F(Resources, HandlesOfARestartedOwnerAreInvalid) {
   EXPECT_EQ(u32(counters, "destroyed", "a"), 0u) << "the new instance is not asked to drop it";
 }
 
+// The host's handle, unlike a consumer's, reaches the call: the runtime, not
+// Wasmtime, refuses it, and says why.
+TEST_F(Resources, HostHandlesOfARestartedOwnerAreRefusedSayingSo) {
+  auto owner = plugin(0);
+  auto b = binding({{"a", owner}});
+  Val handle = value_of(take(b.dispatch("counters", "make", std::vector<Val>{Val(5u)})), "a");
+  take(owner.restart(linker));
+  auto got = take(b.dispatch("counters", "[method]counter.get", std::vector<Val>{handle}));
+  ASSERT_EQ(got.size(), 1u);
+  ASSERT_FALSE(got[0].result);
+  EXPECT_EQ(got[0].result.err_ref().message(),
+            "invalid-resource-handle (plugin `a`, `test:res/counters`.`[method]counter.get`: the "
+            "plugin was restarted since it gave out the handle)");
+  EXPECT_EQ(u32(b, "[static]counter.live", "a"), 0u) << "the new instance has no counter";
+  take(b.drop(handle.get_resource()));
+  EXPECT_EQ(u32(b, "destroyed", "a"), 0u) << "nor is it asked to drop the old one";
+  EXPECT_EQ(b.live_handles(), 0u);
+}
+
 TEST_F(Resources, HandleFloodHitsOnlyTheFloodingPlugin) {
   Limits small;
   small.max_resource_handles = 100;
@@ -404,6 +423,33 @@ TEST_F(Resources, TwoPluginsOfAnAnySocketEachGetTheirOwnMethodCalls) {
   EXPECT_EQ(u32(counters, "destroyed", "b"), 1u);
 }
 
+// Through an `any` socket, a call with handles goes to their owner; every
+// other plugin's entry says whose the handles are.
+TEST_F(Resources, AnySocketTellsTheOtherPluginsWhoseHandlesTheyAre) {
+  auto counters = binding({{"a", plugin(0)}, {"b", plugin(1000)}}, Cardinality::any);
+  auto app = app_over(counters, "resources/app_any_errors.wat");
+  auto consumed = run(app, "consume-first", {Val(4u)});
+  ASSERT_TRUE(consumed) << consumed.err_ref().message();
+  EXPECT_EQ(to_string(*consumed.ok_ref()),
+            "[(\"a\", ok(4)), (\"b\", err(\"invalid-resource-handle (the handles passed belong "
+            "to plugin `a`)\"))]");
+  EXPECT_EQ(counters.live_handles(), 0u);
+  EXPECT_EQ(u32(counters, "destroyed", "a"), 1u) << "consume dropped a's counter in a";
+  EXPECT_EQ(u32(counters, "destroyed", "b"), 1u) << "the consumer dropped b's";
+}
+
+// An error whose case the consumer's dispatch-error variant does not declare
+// reaches it as `runtime-exception` with the whole message.
+TEST_F(Resources, AnErrorCaseTheConsumerLacksArrivesAsRuntimeException) {
+  auto counters = binding({{"a", plugin(0, {.max_resource_handles = 0})}}, Cardinality::any);
+  auto app = app_over(counters, "resources/app_any_errors.wat");
+  auto made = run(app, "make-all", {Val(1u)});
+  ASSERT_TRUE(made) << made.err_ref().message();
+  EXPECT_EQ(to_string(*made.ok_ref()),
+            "[(\"a\", err(runtime-exception(\"resource-table-full (plugin `a`: the plugin already "
+            "has 0 live handles wrapped (max-resource-handles = 0))\")))]");
+}
+
 TEST_F(Resources, ConsumersOnFourThreadsShareOneOwner) {
   auto counters = binding({{"a", plugin(0)}}, Cardinality::exactly_one);
   std::vector<Binding> apps;
@@ -450,6 +496,35 @@ TEST(ResourceDrops, DropAskedForInsideACallIntoTheOwnerRunsAfterIt) {
   EXPECT_EQ(destroyed[0].result.ok_ref()->get_u32(), 1u) << "and the destructor ran before this";
 }
 
+// A destructor is a call into its owner like any other: the owner's per-call
+// limits are applied before it runs, and the callbacks are told what runs.
+TEST(ResourceDrops, TheDestructorRunsUnderTheOwnersPerCallLimits) {
+  wasmtime::Config config = default_config();
+  config.consume_fuel(true);
+  wasmtime::Engine engine(std::move(config));
+  wasmtime::component::Linker linker(engine);
+  std::vector<std::string> sites;
+  Limits limits;
+  limits.initial_fuel = 1'000'000;
+  limits.fuel_per_call = [&](const CallSite &site) {
+    sites.push_back(std::string(site.interface_path) + " " + std::string(site.function) +
+                    (site.metadata.kind == FunctionKind::method
+                         ? " (method of `" + site.metadata.resource + "`)"
+                         : ""));
+    return std::optional<std::uint64_t>(1'000'000);
+  };
+  auto component = load(engine, "resources/counters.wat");
+  auto interface = take(Interface::from_component(engine, component, "test:res/counters"));
+  auto plugin = take(Plugin(component).with_limits(limits).instantiate(engine, linker));
+  auto b = take(Binding::create("test:res", {{"counters", interface}}, Cardinality::exactly_one,
+                                {{"a", plugin}}));
+  Val handle = *take(b.dispatch("counters", "make", std::vector<Val>{Val(1u)}))[0].result.ok_ref();
+  take(b.drop(handle.get_resource()));
+  EXPECT_EQ(sites, (std::vector<std::string>{
+                       "test:res/counters make",
+                       "test:res/counters [resource-drop]counter (method of `counter`)"}));
+}
+
 TEST(Interfaces, AStaticFunctionMayShareItsResourcesName) {
   Interface interface;
   interface.resource("counter").function("[static]counter.counter");
@@ -467,6 +542,103 @@ TEST(Interfaces, AFunctionAndAResourceOfOneNameAreRefused) {
   EXPECT_EQ(binding.err().message(),
             "interface `root` of binding `test:child` has a function `get-value` and a resource "
             "`get-value`: one instance cannot export two items of one name");
+}
+
+// pairs.wat: two resources, `left` and `right`, and `sum`, which takes two
+// `left` handles.
+std::string replaced_all(std::string text, const std::string &from, const std::string &to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+class Pairs : public ::testing::Test {
+protected:
+  wasmtime::Engine engine = make_engine();
+  wasmtime::component::Linker linker{engine};
+
+  // A plugin of pairs.wat (or of `text`) whose answers add `tag`.
+  PluginInstance plugin(std::uint32_t tag,
+                        const std::string &text = fixture_text("resources/pairs.wat")) {
+    auto component = take(
+        compile_component(engine,
+                          replaced_all(text, "(global $tag i32 (i32.const 0))",
+                                       "(global $tag i32 (i32.const " + std::to_string(tag) + "))"),
+                          "pairs.wat"));
+    return take(Plugin(component).instantiate(engine, linker));
+  }
+
+  Binding binding(std::vector<Plug> plugs) {
+    auto interface = take(
+        Interface::from_component(engine, load(engine, "resources/pairs.wat"), "test:pair/pairs"));
+    return take(
+        Binding::create("test:pair", {{"pairs", interface}}, Cardinality::any, std::move(plugs)));
+  }
+
+  // The value plugin `id` returns from `function`.
+  static Val call(const Binding &b, std::string_view id, std::string_view function,
+                  std::vector<Val> args) {
+    auto results = take(b.dispatch_to(id, "pairs", function, args));
+    if (results.size() != 1 || !results[0].result)
+      throw std::runtime_error("no value from " + std::string(id));
+    return *results[0].result.ok_ref();
+  }
+};
+
+TEST_F(Pairs, HandlesOfOneOwnerGoToItTogether) {
+  auto b = binding({{"a", plugin(0)}, {"b", plugin(1000)}});
+  Val x = call(b, "b", "make-left", {Val(2u)}), y = call(b, "b", "make-left", {Val(3u)});
+  auto sum = take(b.dispatch("pairs", "sum", std::vector<Val>{x, y}));
+  ASSERT_EQ(sum.size(), 2u);
+  ASSERT_TRUE(*sum.find("b"));
+  EXPECT_EQ(sum.find("b")->ok_ref()->get_u32(), 1005u);
+  ASSERT_FALSE(*sum.find("a"));
+  EXPECT_EQ(sum.find("a")->err_ref().message(),
+            "invalid-resource-handle (the handles passed belong to plugin `b`)");
+}
+
+TEST_F(Pairs, HandlesOfTwoOwnersInOneCallAreRefused) {
+  auto b = binding({{"a", plugin(0)}, {"b", plugin(1000)}});
+  Val from_a = call(b, "a", "make-left", {Val(2u)});
+  Val from_b = call(b, "b", "make-left", {Val(3u)});
+  auto sum = b.dispatch("pairs", "sum", std::vector<Val>{from_a, from_b});
+  ASSERT_FALSE(sum);
+  EXPECT_EQ(sum.err().message(), "invalid-resource-handle (argument 1 `b`: the handles belong to "
+                                 "different plugins (`a` and `b`))");
+  // Neither owner saw the call: both still answer for their handles.
+  EXPECT_EQ(call(b, "a", "[method]left.value", {from_a}).get_u32(), 2u);
+  EXPECT_EQ(call(b, "b", "[method]left.value", {from_b}).get_u32(), 1003u);
+}
+
+TEST_F(Pairs, AHandleOfAnotherResourceIsRefused) {
+  auto b = binding({{"a", plugin(0)}});
+  Val right = call(b, "a", "make-right", {Val(4u)});
+  auto as_left = b.dispatch("pairs", "[method]left.value", std::vector<Val>{right});
+  ASSERT_FALSE(as_left);
+  EXPECT_EQ(as_left.err().message(),
+            "invalid-resource-handle (argument 0 `self`: the handle is not "
+            "one this binding gave out for this resource)");
+  EXPECT_EQ(call(b, "a", "[method]right.value", {right}).get_u32(), 4u);
+}
+
+// Where no interface declares a function's type, the first plugin fixes it,
+// and another plugin taking a `right` where it takes a `left` does not fit.
+TEST_F(Pairs, PluginsOfOneBindingAgreeOnEachHandlesResource) {
+  std::string other = fixture_text("resources/pairs.wat");
+  for (const auto &[from, to] :
+       {std::pair<std::string, std::string>{"(param \"b\" (borrow $left))",
+                                            "(param \"b\" (borrow $right))"},
+        {"(param \"b\" (borrow $l))", "(param \"b\" (borrow $r))"},
+        {"(param \"b\" (borrow $le))", "(param \"b\" (borrow $re))"}})
+    other = replaced_all(other, from, to);
+  auto b = Binding::create("test:pair", {{"pairs", Interface().function("sum")}}, Cardinality::any,
+                           {{"a", plugin(0)}, {"b", plugin(0, other)}});
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.err().kind(), Error::Kind::link);
+  EXPECT_EQ(b.err().message(),
+            "plugin `b` in binding `test:pair`: `test:pair/pairs`.`sum` is func(a: "
+            "borrow<resource>, b: borrow<resource>) -> u32, expected func(a: borrow<resource>, b: "
+            "borrow<resource>) -> u32 as plugin `a` exports it");
 }
 
 } // namespace

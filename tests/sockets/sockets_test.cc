@@ -140,6 +140,28 @@ TEST_F(Sockets, ImportShapeThatDoesNotFitTheCardinalityIsALinkError) {
             "list<tuple<string, result<T, E>>>");
 }
 
+// Every error the runtime cannot name in the consumer's variant arrives as
+// `runtime-exception`, so the variant must have that case.
+TEST_F(Sockets, ErrorVariantWithoutRuntimeExceptionIsALinkError) {
+  auto component = take(compile_component(
+      engine,
+      fixture_text("sockets/relay_exactly_one.wat", "(case \"runtime-exception\" string)", ""),
+      "relay_exactly_one.wat"));
+  auto linked =
+      Plugin(component).link(engine, wasmtime::component::Linker(engine),
+                             {children(Cardinality::exactly_one, {{"a", child("child_a.wat")}})});
+  ASSERT_FALSE(linked);
+  EXPECT_EQ(linked.err().kind(), Error::Kind::link);
+  EXPECT_EQ(linked.err().message(),
+            "socket `test:child`: import `test:child/root`: `get-value` returns tuple<string, "
+            "result<u32, variant { lock-rejected, invalid-interface-path(string), "
+            "invalid-function(string), missing-response, invalid-argument-list, "
+            "unsupported-type(string), executor-unavailable, resource-table-full, "
+            "resource-handle-conversion-failed, invalid-resource-handle }>> (the error variant has "
+            "no `runtime-exception` case), but exactly-one sockets return tuple<string, "
+            "result<T, E>>");
+}
+
 TEST_F(Sockets, ImportOfAFunctionTheBindingLacksIsALinkError) {
   auto socket = take(Binding::create("test:child", {{"root", Interface().function("get-value")}},
                                      Cardinality::exactly_one, {{"a", child("child_a.wat")}}));

@@ -235,6 +235,14 @@ std::vector<BadArguments> bad_arguments() {
        "plugin `echo`, `test:values/echo`.`echo-variant`: argument 0 `v`: case `count` needs a "
        "payload"},
       {"echo-variant",
+       {Variant("empty", Val(1u))},
+       "plugin `echo`, `test:values/echo`.`echo-variant`: argument 0 `v`: case `empty` takes no "
+       "payload"},
+      {"echo-tuple",
+       {Tuple({Val(std::uint8_t{9})})},
+       "plugin `echo`, `test:values/echo`.`echo-tuple`: argument 0 `v`: tuple<u8, string> has 2 "
+       "elements, found 1"},
+      {"echo-variant",
        {Variant("square", Val(1u))},
        "plugin `echo`, `test:values/echo`.`echo-variant`: argument 0 `v`: no case `square` in "
        "variant { empty, count(u32), named(string) }"},

@@ -495,6 +495,9 @@ package c:d@1.0.0-rc.1 { interface e { type t = u8; } })",
 TEST(WitSyntax, CarriageReturnsAreWhitespace) {
   EXPECT_EQ(error_of("package a:b;\r\ninterface i {\r\n  f: func()\r\n}\r\n"),
             "bad.wit:4:1: expected `->` or `;`, found `}`");
+  // Also where comments end: a comment's characters are checked one by one.
+  EXPECT_EQ(error_of("package a:b; // one\r\ninterface i {\r\n  /// two\r\n  f: func();\r\n}\r\n"),
+            "");
 }
 
 TEST(WitSyntax, StringEscapes) {
@@ -846,6 +849,7 @@ TEST(WitLimits, TypesNestedThroughNamesAreRefused) {
     return "package a:b; interface i { " + joined(items, reversed) + "}";
   };
   EXPECT_EQ(error_of(records(98, false)), "");
+  EXPECT_EQ(error_of(records(98, true)), "") << "100 levels open at once are within the limit";
   const std::string in_order = records(20'000, false);
   EXPECT_EQ(error_of(in_order), at(in_order, "r99 {") + ": types nested deeper than 100 levels");
   // Resolved from the outside in: the first type found too deep is the first written.
@@ -880,10 +884,13 @@ TEST(WitLimits, AliasChainsLongerThan100AreRefusedQuickly) {
     return "package a:b; interface i { " + joined(items, reversed) + "f: func(x: t" +
            std::to_string(last) + "); }";
   };
-  // t0 is one alias, t99 a hundred.
-  auto package = take(wit::parse(chain(99, false), "chain.wit"));
-  EXPECT_EQ(wit::to_string(package.interfaces[0].functions[0]), "func(x: t99)");
-  EXPECT_EQ(package.interfaces[0].functions[0].params[0].type.definition->name, "t99");
+  // t0 is one alias, t99 a hundred: in either order, all of them are open at
+  // once while the reversed chain resolves.
+  for (bool reversed : {false, true}) {
+    auto package = take(wit::parse(chain(99, reversed), "chain.wit"));
+    EXPECT_EQ(wit::to_string(package.interfaces[0].functions[0]), "func(x: t99)");
+    EXPECT_EQ(package.interfaces[0].functions[0].params[0].type.definition->name, "t99");
+  }
 
   const std::string in_order = chain(20'000, false);
   std::string error;
