@@ -108,7 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const std::string printed = to_string(value.ok_ref());
     auto again = parse_wave(printed, type);
     if (!again)
-      fail("printed text does not parse", name, printed, again.err_ref());
+      fail("printed text does not parse", name, printed, again.err_ref().message());
     const std::string reprinted = to_string(again.ok_ref());
     if (reprinted != printed)
       fail("printed text reads back differently", name, printed, reprinted);

@@ -16,6 +16,8 @@ std::string_view to_string(Error::Kind kind) noexcept {
     return "config";
   case Error::Kind::wit:
     return "wit";
+  case Error::Kind::value:
+    return "value";
   }
   return "unknown";
 }

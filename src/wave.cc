@@ -732,8 +732,11 @@ std::string to_string(const Val &value) {
   return out;
 }
 
-Result<Val, std::string> parse_wave(std::string_view text, const ValType &type) {
-  return Parser(text).whole(type);
+Result<Val> parse_wave(std::string_view text, const ValType &type) {
+  auto value = Parser(text).whole(type);
+  if (!value)
+    return Error(Error::Kind::value, value.err());
+  return value.ok();
 }
 
 } // namespace wasm_link

@@ -71,6 +71,12 @@ struct Plug {
   std::map<std::string, Remap, std::less<>> remaps = {};
 };
 
+// A binding: a package's interfaces and the plugins that implement them, with
+// a cardinality. A handle: copies refer to the same binding, which lives while
+// any handle, or a consumer linked to it through a socket, holds it. Its
+// methods are const because they leave the handle as it is; they do change
+// the plugins behind it (a dispatch runs them, drop() runs a destructor), as
+// calls through a const std::shared_ptr may.
 class Binding {
 public:
   using Interfaces = std::map<std::string, Interface, std::less<>>;

@@ -1,6 +1,9 @@
 // Errors of the host API outside dispatch: loading, linking, instantiating and
-// building bindings. Dispatch has its own error type (dispatch_error.hh) because
-// its cases are part of the plugin ABI.
+// building bindings, reading WIT and WAVE. Dispatch has its own error type
+// (dispatch_error.hh) because its cases are part of the plugin ABI: a plugin
+// sees them through its sockets, and they carry exactly the ABI's payloads.
+// These two are the library's only error types; both give a complete sentence
+// with message().
 #pragma once
 
 #include <string>
@@ -19,6 +22,7 @@ public:
     instantiate, // Wasmtime refused to instantiate a component
     config,      // limits the engine cannot enforce (fuel without fuel metering, ...)
     wit,         // WIT that does not parse or resolve (the message starts with file:line:column)
+    value,       // WAVE text that does not parse as a value of its type (parse_wave)
   };
 
   Error(Kind kind, std::string message) : kind_(kind), message_(std::move(message)) {}

@@ -2,11 +2,12 @@
 // instances they become.
 #pragma once
 
+#include <concepts>
 #include <memory>
-#include <typeinfo>
 #include <utility>
 #include <variant>
 #include <vector>
+#include <wasm_link/detail/plugin_seed.hh>
 #include <wasm_link/error.hh>
 #include <wasm_link/limits.hh>
 #include <wasm_link/wasi.hh>
@@ -16,33 +17,13 @@
 namespace wasm_link {
 
 class Binding;
-class PluginInstance;
-
-namespace detail {
-struct PluginState;
-
-// An owned value of any type, recovered only as that type.
-class ContextBox {
-public:
-  template <typename Ctx>
-  explicit ContextBox(Ctx context)
-      : value_(new Ctx(std::move(context)), [](void *p) { delete static_cast<Ctx *>(p); }),
-        type_(&typeid(Ctx)) {}
-
-  template <typename Ctx> Ctx *get() const noexcept {
-    return *type_ == typeid(Ctx) ? static_cast<Ctx *>(value_.get()) : nullptr;
-  }
-
-private:
-  std::unique_ptr<void, void (*)(void *)> value_;
-  const std::type_info *type_;
-};
-
-} // namespace detail
 
 // An instantiated plugin: its store, its instance and its context. A handle:
 // copies refer to the same instance, which lives while any handle or binding
-// holds it. Calls into it are serialised (one thread at a time).
+// holds it. Calls into it are serialised (one thread at a time). As with
+// std::shared_ptr, `const` is the handle's: a const PluginInstance still gives
+// its context to change (the context is the plugin's state, shared by every
+// handle and by host functions through wasm_link::context).
 class PluginInstance {
 public:
   // The context, or null when it is not of type `Ctx`.
@@ -68,21 +49,6 @@ private:
 
   std::shared_ptr<detail::PluginState> state_;
 };
-
-namespace detail {
-// What a Plugin hands over to become an instance.
-struct PluginSeed {
-  wasmtime::component::Component component;
-  ContextBox context;
-  Limits limits;
-  std::optional<WasiGrant> wasi;
-};
-Result<PluginInstance> instantiate(wasmtime::Engine &engine, wasmtime::component::Linker &linker,
-                                   PluginSeed seed);
-Result<PluginInstance> link(wasmtime::Engine &engine, wasmtime::component::Linker linker,
-                            std::vector<Binding> sockets, PluginSeed seed);
-const ContextBox *context_box(wasmtime::Store::Context store) noexcept;
-} // namespace detail
 
 // A compiled component and the context its instance will carry. `Ctx` is any
 // movable type of the embedder's; host functions the embedder adds to the linker
@@ -118,17 +84,30 @@ public:
   }
 
   // Instantiates the component in a store of its own. Its imports must all be
-  // satisfied by `linker` (WASI by a grant).
+  // satisfied by `linker` (WASI by a grant). On a temporary, the plugin's
+  // context moves into the instance; on a plugin kept to make more instances,
+  // each gets a copy of it (so `Ctx` must be copyable there).
   Result<PluginInstance> instantiate(wasmtime::Engine &engine,
                                      wasmtime::component::Linker &linker) && {
     return detail::instantiate(engine, linker, seed());
   }
+  Result<PluginInstance>
+  instantiate(wasmtime::Engine &engine,
+              wasmtime::component::Linker &linker) const &requires std::copy_constructible<Ctx> {
+    return Plugin(*this).instantiate(engine, linker);
+  }
 
   // Defines the sockets (one import instance `<package>/<interface>` for each
   // interface of each binding) in `linker`, then instantiates the component.
+  // On a kept plugin, as instantiate().
   Result<PluginInstance> link(wasmtime::Engine &engine, wasmtime::component::Linker linker,
                               std::vector<Binding> sockets) && {
     return detail::link(engine, std::move(linker), std::move(sockets), seed());
+  }
+  Result<PluginInstance>
+  link(wasmtime::Engine &engine, wasmtime::component::Linker linker,
+       std::vector<Binding> sockets) const &requires std::copy_constructible<Ctx> {
+    return Plugin(*this).link(engine, std::move(linker), std::move(sockets));
   }
 
 private:

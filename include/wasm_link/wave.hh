@@ -18,8 +18,8 @@ std::string to_string(const Val &value);
 
 // Reads a value of `type` from WAVE text. Record fields may come in any order,
 // and fields of option type may be left out (none). Labels may carry WAVE's `%`
-// prefix. On failure, says where (column, from 1) and what was expected, e.g.
-// "column 4: expected u8 (0 to 255), found `300`".
-Result<Val, std::string> parse_wave(std::string_view text, const ValType &type);
+// prefix. On failure, an Error of kind `value` saying where (column, from 1)
+// and what was expected, e.g. "column 4: expected u8 (0 to 255), found `300`".
+Result<Val> parse_wave(std::string_view text, const ValType &type);
 
 } // namespace wasm_link

@@ -20,6 +20,14 @@
 // and the names in `include ... with { a as b }`. Nested namespaces
 // (`package a:b:c;`, marked 🪺 in WIT.md) are not supported.
 //
+// The names here follow WIT's grammar (wit::Package, wit::Interface,
+// wit::Function, wit::Type) and so repeat some of the runtime's own
+// (wasm_link::Interface and wasm_link::Function: what a binding calls). That is
+// deliberate: a WIT declaration and the binding metadata made from it
+// (binding_interface) are different things with the same name in their own
+// domains. Write `wit::Interface` rather than `using namespace wasm_link::wit`
+// beside `using namespace wasm_link`, which makes the shared names ambiguous.
+//
 // WIT may come from people the application does not trust (a manifest's
 // `wit`), so what is read is bounded by the limits below: past them, parsing
 // stops with an error of kind `wit` instead of exhausting the stack, the

@@ -24,7 +24,7 @@ protected:
   std::string through(const std::string &function, std::string_view text) {
     auto value = parse_wave(text, param(function));
     if (!value)
-      return "error: " + value.err();
+      return "error: " + value.err().message();
     wasmtime::component::Linker linker(engine);
     auto binding =
         take(Binding::create("test:values", {{"echo", echo}}, Cardinality::exactly_one,
@@ -37,7 +37,10 @@ protected:
   std::string error(const std::string &function, std::string_view text) {
     auto value = parse_wave(text, param(function));
     EXPECT_FALSE(value) << text << " parsed as " << (value ? to_string(value.ok_ref()) : "");
-    return value ? std::string() : value.err();
+    if (value)
+      return {};
+    EXPECT_EQ(value.err().kind(), Error::Kind::value) << value.err().message();
+    return value.err().message();
   }
 
   wasmtime::Engine engine;
@@ -151,7 +154,7 @@ TEST_F(Wave, EscapesInStringsBothWays) {
   for (const auto &[value, text] : cases) {
     EXPECT_EQ(to_string(Val::string(value)), text);
     auto parsed = parse_wave(text, param("echo-string"));
-    ASSERT_TRUE(parsed) << text << ": " << parsed.err();
+    ASSERT_TRUE(parsed) << text << ": " << parsed.err().message();
     EXPECT_EQ(parsed.ok_ref().get_string(), value) << text;
   }
 }
@@ -174,7 +177,7 @@ TEST_F(Wave, EscapesInCharsBothWays) {
   for (const auto &[value, text] : cases) {
     EXPECT_EQ(to_string(Val::char_(value)), text);
     auto parsed = parse_wave(text, param("echo-char"));
-    ASSERT_TRUE(parsed) << text << ": " << parsed.err();
+    ASSERT_TRUE(parsed) << text << ": " << parsed.err().message();
     EXPECT_EQ(static_cast<std::uint32_t>(get_char(parsed.ok_ref())),
               static_cast<std::uint32_t>(value))
         << text;
@@ -201,11 +204,11 @@ TEST_F(Wave, EveryControlCharacterRoundTrips) {
       EXPECT_EQ(printed, "\"" + utf8 + "\"");
     }
     auto string = parse_wave(printed, param("echo-string"));
-    ASSERT_TRUE(string) << printed << ": " << string.err();
+    ASSERT_TRUE(string) << printed << ": " << string.err().message();
     EXPECT_EQ(string.ok_ref().get_string(), utf8) << printed;
     const std::string printed_char = to_string(Val::char_(c));
     auto parsed_char = parse_wave(printed_char, param("echo-char"));
-    ASSERT_TRUE(parsed_char) << printed_char << ": " << parsed_char.err();
+    ASSERT_TRUE(parsed_char) << printed_char << ": " << parsed_char.err().message();
     EXPECT_EQ(static_cast<std::uint32_t>(get_char(parsed_char.ok_ref())),
               static_cast<std::uint32_t>(c))
         << printed_char;
@@ -222,7 +225,7 @@ TEST_F(Wave, UnicodeEscapesTakeOneToSixDigits) {
   };
   for (const auto &[text, value] : cases) {
     auto parsed = parse_wave(text, param("echo-string"));
-    ASSERT_TRUE(parsed) << text << ": " << parsed.err();
+    ASSERT_TRUE(parsed) << text << ": " << parsed.err().message();
     EXPECT_EQ(parsed.ok_ref().get_string(), value) << text;
   }
 }

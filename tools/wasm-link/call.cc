@@ -85,7 +85,8 @@ Result<std::vector<Val>, std::string> parse_arguments(const wasmtime::component:
     auto value = parse_wave(args[i], param->second);
     if (!value)
       return "argument " + std::to_string(i + 1) + " (`" + std::string(param->first) + "`, a " +
-             type_name(param->second) + "): " + value.err() + quoting_hint(args[i], param->second);
+             type_name(param->second) + "): " + value.err().message() +
+             quoting_hint(args[i], param->second);
     values.push_back(value.ok());
   }
   return values;

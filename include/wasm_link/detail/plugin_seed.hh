@@ -1,0 +1,54 @@
+// What the Plugin template hands to the library (plugin.hh): not part of the
+// API, and free to change. Kept out of plugin.hh so that it reads as the API.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <typeinfo>
+#include <vector>
+#include <wasm_link/error.hh>
+#include <wasm_link/limits.hh>
+#include <wasm_link/wasi.hh>
+#include <wasmtime.hh>
+#include <wasmtime/component.hh>
+
+namespace wasm_link {
+
+class Binding;
+class PluginInstance;
+
+namespace detail {
+struct PluginState;
+
+// An owned value of any type, recovered only as that type.
+class ContextBox {
+public:
+  template <typename Ctx>
+  explicit ContextBox(Ctx context)
+      : value_(new Ctx(std::move(context)), [](void *p) { delete static_cast<Ctx *>(p); }),
+        type_(&typeid(Ctx)) {}
+
+  template <typename Ctx> Ctx *get() const noexcept {
+    return *type_ == typeid(Ctx) ? static_cast<Ctx *>(value_.get()) : nullptr;
+  }
+
+private:
+  std::unique_ptr<void, void (*)(void *)> value_;
+  const std::type_info *type_;
+};
+
+// What a Plugin hands over to become an instance.
+struct PluginSeed {
+  wasmtime::component::Component component;
+  ContextBox context;
+  Limits limits;
+  std::optional<WasiGrant> wasi;
+};
+Result<PluginInstance> instantiate(wasmtime::Engine &engine, wasmtime::component::Linker &linker,
+                                   PluginSeed seed);
+Result<PluginInstance> link(wasmtime::Engine &engine, wasmtime::component::Linker linker,
+                            std::vector<Binding> sockets, PluginSeed seed);
+const ContextBox *context_box(wasmtime::Store::Context store) noexcept;
+} // namespace detail
+
+} // namespace wasm_link

@@ -1,0 +1,50 @@
+// A Plugin makes instances: once from a temporary, or again and again from a
+// plugin kept for it, each instance with a copy of the context.
+#include "support.hh"
+
+#include <gtest/gtest.h>
+
+namespace wasm_link {
+namespace {
+
+using namespace wasm_link::testing;
+
+TEST(Plugins, AKeptPluginMakesInstancesWithACopyOfItsContextEach) {
+  auto engine = make_engine();
+  wasmtime::component::Linker linker(engine);
+  Plugin<std::string> plugin(load(engine, "sockets/child_a.wat"), "first");
+  auto one = take(plugin.instantiate(engine, linker));
+  auto two = take(plugin.instantiate(engine, linker));
+  ASSERT_NE(one.context<std::string>(), nullptr);
+  ASSERT_NE(two.context<std::string>(), nullptr);
+  *one.context<std::string>() = "changed";
+  EXPECT_EQ(*two.context<std::string>(), "first") << "each instance has a context of its own";
+  auto three = take(plugin.link(engine, wasmtime::component::Linker(engine), {}));
+  EXPECT_EQ(*three.context<std::string>(), "first");
+}
+
+TEST(Plugins, AnInstanceOfATemporaryTakesItsContext) {
+  auto engine = make_engine();
+  wasmtime::component::Linker linker(engine);
+  auto instance = take(
+      Plugin<std::string>(load(engine, "sockets/child_a.wat"), "own").instantiate(engine, linker));
+  EXPECT_EQ(*instance.context<std::string>(), "own");
+}
+
+TEST(Errors, EveryKindHasItsName) {
+  EXPECT_EQ(to_string(Error::Kind::load), "load");
+  EXPECT_EQ(to_string(Error::Kind::binding), "binding");
+  EXPECT_EQ(to_string(Error::Kind::link), "link");
+  EXPECT_EQ(to_string(Error::Kind::instantiate), "instantiate");
+  EXPECT_EQ(to_string(Error::Kind::config), "config");
+  EXPECT_EQ(to_string(Error::Kind::wit), "wit");
+  EXPECT_EQ(to_string(Error::Kind::value), "value");
+}
+
+TEST(Errors, ADispatchErrorsValueIsTheAbiVariant) {
+  EXPECT_EQ(to_string(DispatchError::invalid_function("f").value()), "invalid-function(\"f\")");
+  EXPECT_EQ(to_string(DispatchError::lock_rejected("busy").value()), "lock-rejected");
+}
+
+} // namespace
+} // namespace wasm_link
