@@ -36,9 +36,14 @@ ANY_LINES = "<...>"
 
 
 def normalise(text, source_dir, build_dir):
+    """
+    >>> normalise("/s/b/x.toml /s/y.toml /sx /s-2 /s", "/s", "/s/b")
+    '<BUILD>/x.toml <SRC>/y.toml /sx /s-2 <SRC>'
+    """
     for folder, name in ((build_dir, "<BUILD>"), (source_dir, "<SRC>")):
         if folder:
-            text = text.replace(folder.rstrip("/"), name)
+            # The folder itself, not the start of a longer name beside it.
+            text = re.sub(re.escape(folder.rstrip("/")) + r"(?![\w.-])", name, text)
     return text
 
 
@@ -60,6 +65,17 @@ def golden_pattern(golden):
 
 
 def matches(golden, actual):
+    """Whether `actual` is what `golden` describes, all of it.
+
+    >>> matches("a\\n", "a\\n"), matches("a\\n", "a"), matches("", "a\\n")
+    (True, False, False)
+    >>> matches("took {{any}} ms\\n", "took 1.5 ms\\n"), matches("took {{any}} ms\\n", "took 1\\n2 ms\\n")
+    (True, False)
+    >>> matches("first\\n<...>\\nlast\\n", "first\\nlast\\n"), matches("first\\n<...>\\nlast\\n", "first\\na\\nb\\nlast\\n")
+    (True, True)
+    >>> matches("first\\n<...>\\nlast\\n", "first\\nlast\\nmore\\n"), matches("a.c\\n", "abc\\n")
+    (False, False)
+    """
     return golden_pattern(golden).fullmatch(actual) is not None
 
 
