@@ -120,17 +120,17 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
     return Error(Error::Kind::link,
                  where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
   const auto type = declared->component_func();
-  Export out{*func_index,
-             *func,
-             plug.plugin->generation,
-             binding.interfaces.find(interface)->second.find(function),
-             type,
-             {},
-             type.result().has_value(),
-             false,
-             false,
-             std::nullopt,
-             nullptr};
+  Export out{.index = *func_index,
+             .func = *func,
+             .generation = plug.plugin->generation,
+             .metadata = binding.interfaces.find(interface)->second.find(function),
+             .type = type,
+             .params = {},
+             .has_result = type.result().has_value(),
+             .wraps_result = false,
+             .unwraps_arguments = false,
+             .unsupported = std::nullopt,
+             .checks = nullptr};
   for (std::size_t i = 0; i < type.param_count(); ++i) {
     auto param = type.param_nth(i);
     out.params.emplace_back(std::string(param->first), std::move(param->second));
@@ -608,8 +608,11 @@ std::optional<Error> place_export(detail::BindingState &state, const detail::Plu
 Result<detail::PlugState> place(detail::BindingState &state, const Plug &placed) {
   if (auto problem = detail::remap_problem(state, placed))
     return Error(Error::Kind::link, detail::in_binding(state, placed.id) + " " + *problem);
-  detail::PlugState plug{
-      placed.id, state.plugs.size(), detail::PluginState::share(placed.plugin), {}, {}};
+  detail::PlugState plug{.id = placed.id,
+                         .index = state.plugs.size(),
+                         .plugin = detail::PluginState::share(placed.plugin),
+                         .exports = {},
+                         .names = {}};
   const auto component_type = plug.plugin->component.type();
   plug.names = detail::resource_names(state, plug, component_type, placed.remaps);
   plug.exports.reserve(state.expected.size());
