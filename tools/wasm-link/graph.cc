@@ -146,18 +146,10 @@ void print_plugin_line(std::string_view id, std::string_view, std::string_view l
   std::cerr << out << std::flush;
 }
 
-Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load,
-                                      const DefaultLimits &defaults) {
-  const std::string file = m.file.string();
-  auto manifest_error = [&](const std::string &key, const std::string &what) {
-    return GraphError{Exit::usage, file + ": " + key + ": " + what};
-  };
-  // What only the components can tell (an export missing or of another type)
-  // still names the manifest's key that asked for it.
-  auto component_error = [&](const std::string &key, const std::string &what) {
-    return GraphError{Exit::load, file + ": " + key + ": " + what};
-  };
+namespace {
 
+// An engine with fuel metering and epochs only where some plugin needs them.
+wasmtime::Engine graph_engine(const Manifest &m, const DefaultLimits &defaults) {
   wasmtime::Config config = default_config();
   bool fuel = false, epochs = false;
   for (const auto &[_, plugin] : m.plugins) {
@@ -166,83 +158,121 @@ Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load
   }
   config.consume_fuel(fuel);
   config.epoch_interruption(epochs);
-  Graph graph{wasmtime::Engine(std::move(config)), {}, {}};
+  return wasmtime::Engine(std::move(config));
+}
 
-  std::map<std::string, wasmtime::component::Component, std::less<>> components;
-  for (const auto &[id, plugin] : m.plugins) {
-    auto component = load_component(graph.engine, plugin.component, load);
-    if (!component)
-      return GraphError{Exit::load, "plugin `" + id + "`: " + component.err().message()};
-    components.emplace(id, component.ok());
+// Builds a manifest's graph: plugins in socket order, each binding once its
+// plugins are instantiated.
+class GraphBuilder {
+public:
+  GraphBuilder(const Manifest &m, const DefaultLimits &defaults)
+      : m_(m), defaults_(defaults),
+        file_(m.file.string()), graph_{graph_engine(m, defaults), {}, {}} {}
+
+  Result<Graph, GraphError> build(const LoadOptions &load) {
+    for (const auto &[id, plugin] : m_.plugins) {
+      auto component = load_component(graph_.engine, plugin.component, load);
+      if (!component)
+        return GraphError{Exit::load, "plugin `" + id + "`: " + component.err().message()};
+      components_.emplace(id, component.ok());
+    }
+    for (const auto &id : m_.order)
+      if (auto failed = plugin(id))
+        return *failed;
+    for (const auto &[name, _] : m_.bindings)
+      if (auto failed = binding(name))
+        return *failed;
+    return std::move(graph_);
   }
 
-  auto build_binding = [&](const std::string &name) -> Result<std::monostate, GraphError> {
-    if (graph.bindings.contains(name))
-      return std::monostate();
-    const BindingSpec &spec = m.bindings.find(name)->second;
-    Binding::Interfaces interfaces;
+private:
+  GraphError manifest_error(const std::string &key, const std::string &what) const {
+    return GraphError{Exit::usage, file_ + ": " + key + ": " + what};
+  }
+  // What only the components can tell (an export missing or of another type)
+  // still names the manifest's key that asked for it.
+  GraphError component_error(const std::string &key, const std::string &what) const {
+    return GraphError{Exit::load, file_ + ": " + key + ": " + what};
+  }
+
+  // The binding's interfaces: from its WIT, else from its first plugin's types.
+  Result<Binding::Interfaces, GraphError> interfaces(const std::string &name,
+                                                     const BindingSpec &spec) const {
+    const std::string key = "bindings." + name + ".plugins";
     if (spec.wit) {
-      auto read = interfaces_from_wit(graph.engine, m, spec, components);
+      auto read = interfaces_from_wit(graph_.engine, m_, spec, components_);
       if (!read)
-        return component_error("bindings." + name + ".plugins", read.err());
-      interfaces = read.ok();
-    } else if (!spec.plugins.empty()) {
-      const std::string &first = spec.plugins.front();
-      auto read = interfaces_of(graph.engine, components.find(first)->second, spec.package,
-                                m.plugins.find(first)->second.remaps);
-      if (!read)
-        return component_error("bindings." + name + ".plugins",
-                              "plugin `" + first + "`: " + read.err().message());
-      interfaces = read.ok();
-      if (interfaces.empty())
-        return component_error("bindings." + name + ".plugins",
-                              "plugin `" + first + "` exports no interface of `" + spec.package +
-                                  "` (it exports no instance named `" +
-                                  spec.package.substr(0, spec.package.find('@')) + "/...`)");
+        return component_error(key, read.err());
+      return read.ok();
     }
+    if (spec.plugins.empty())
+      return Binding::Interfaces{};
+    const std::string &first = spec.plugins.front();
+    auto read = interfaces_of(graph_.engine, components_.find(first)->second, spec.package,
+                              m_.plugins.find(first)->second.remaps);
+    if (!read)
+      return component_error(key, "plugin `" + first + "`: " + read.err().message());
+    if (read.ok_ref().empty())
+      return component_error(key, "plugin `" + first + "` exports no interface of `" +
+                                      spec.package + "` (it exports no instance named `" +
+                                      spec.package.substr(0, spec.package.find('@')) + "/...`)");
+    return read.ok();
+  }
+
+  std::optional<GraphError> binding(const std::string &name) {
+    if (graph_.bindings.contains(name))
+      return std::nullopt;
+    const BindingSpec &spec = m_.bindings.find(name)->second;
+    auto read = interfaces(name, spec);
+    if (!read)
+      return read.err();
     Binding::Plugs plugs;
     for (const auto &id : spec.plugins)
-      plugs.push_back({id, graph.plugins.find(id)->second, m.plugins.find(id)->second.remaps});
-    auto binding =
-        Binding::create(spec.package, std::move(interfaces), spec.cardinality, std::move(plugs));
-    if (!binding)
-      return component_error("bindings." + name, binding.err().message());
-    graph.bindings.emplace(name, binding.ok());
-    return std::monostate();
-  };
+      plugs.push_back({id, graph_.plugins.find(id)->second, m_.plugins.find(id)->second.remaps});
+    auto made =
+        Binding::create(spec.package, std::move(read.ok_ref()), spec.cardinality, std::move(plugs));
+    if (!made)
+      return component_error("bindings." + name, made.err().message());
+    graph_.bindings.emplace(name, made.ok());
+    return std::nullopt;
+  }
 
-  for (const auto &id : m.order) {
-    const PluginSpec &spec = m.plugins.find(id)->second;
+  std::optional<GraphError> plugin(const std::string &id) {
+    const PluginSpec &spec = m_.plugins.find(id)->second;
     std::vector<Binding> sockets;
     for (const auto &socket : spec.sockets) {
-      auto built = build_binding(socket);
-      if (!built)
-        return built.err();
-      sockets.push_back(graph.bindings.find(socket)->second);
+      if (auto failed = binding(socket))
+        return failed;
+      sockets.push_back(graph_.bindings.find(socket)->second);
     }
-    auto plugin = Plugin(components.find(id)->second);
-    plugin.with_limits(limits_of(spec, defaults));
+    auto plugin = Plugin(components_.find(id)->second);
+    plugin.with_limits(limits_of(spec, defaults_));
     if (spec.wasi)
       plugin.with_wasi(grant_of(*spec.wasi));
     auto instance =
-        std::move(plugin).link(graph.engine, wasmtime::component::Linker(graph.engine), sockets);
+        std::move(plugin).link(graph_.engine, wasmtime::component::Linker(graph_.engine), sockets);
     if (!instance) {
       const Error &error = instance.err_ref();
-      switch (error.kind()) {
-      case Error::Kind::config:
+      if (error.kind() == Error::Kind::config)
         return manifest_error("plugins." + id + ".limits", error.message());
-      default:
-        return GraphError{Exit::load, "plugin `" + id + "`: " + error.message()};
-      }
+      return GraphError{Exit::load, "plugin `" + id + "`: " + error.message()};
     }
-    graph.plugins.emplace(id, instance.ok());
+    graph_.plugins.emplace(id, instance.ok());
+    return std::nullopt;
   }
-  for (const auto &[name, _] : m.bindings) {
-    auto built = build_binding(name);
-    if (!built)
-      return built.err();
-  }
-  return graph;
+
+  const Manifest &m_;
+  const DefaultLimits &defaults_;
+  const std::string file_;
+  Graph graph_;
+  std::map<std::string, wasmtime::component::Component, std::less<>> components_;
+};
+
+} // namespace
+
+Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load,
+                                      const DefaultLimits &defaults) {
+  return GraphBuilder(m, defaults).build(load);
 }
 
 } // namespace wasm_link::tool
@@ -280,7 +310,8 @@ Result<Graph, GraphError> build_single(const std::filesystem::path &file,
 
   // `interface` alone, or qualified by its package (`ns:pkg/name`).
   const auto slash = interface.rfind('/');
-  const std::string_view package = slash == std::string_view::npos ? "" : interface.substr(0, slash);
+  const std::string_view package =
+      slash == std::string_view::npos ? "" : interface.substr(0, slash);
   const std::string_view name = interface.substr(slash == std::string_view::npos ? 0 : slash + 1);
   std::vector<ExportedInterface> found;
   std::vector<std::string> exported;
@@ -290,8 +321,8 @@ Result<Graph, GraphError> build_single(const std::filesystem::path &file,
     auto candidate = exported_interface(export_name);
     if (!candidate || !item.is_component_instance())
       continue;
-    exported.push_back(package.empty() ? candidate->interface
-                                       : candidate->package + "/" + candidate->interface);
+    exported.push_back(
+        package.empty() ? candidate->interface : candidate->package + "/" + candidate->interface);
     if (candidate->interface == name && (package.empty() || candidate->package == package))
       found.push_back(std::move(*candidate));
   }
