@@ -1,6 +1,7 @@
 #include <wasm_link/dispatch_error.hh>
 
 #include <array>
+#include <cctype>
 
 namespace wasm_link {
 namespace {
@@ -74,6 +75,9 @@ DispatchError DispatchError::missing_response(std::string detail) {
   return {Kind::missing_response, {}, std::move(detail)};
 }
 DispatchError DispatchError::runtime_exception(std::string message) {
+  // Wasmtime's messages (a trap's backtrace, "Caused by:") may end in a newline.
+  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back())))
+    message.pop_back();
   return {Kind::runtime_exception, std::move(message), {}};
 }
 DispatchError DispatchError::invalid_argument_list(std::string detail) {

@@ -54,10 +54,12 @@ bool looks_like_text(std::span<const std::uint8_t> bytes) noexcept {
 
 // WebAssembly text to binary, in the older component syntax too (the shim's
 // wasm_link_wat2wasm, src/shim.h): the reference's plugins are written in it.
-wasmtime::Result<std::vector<std::uint8_t>> wat_to_wasm(std::span<const std::uint8_t> text) {
+// Errors name `name` as the text's file.
+wasmtime::Result<std::vector<std::uint8_t>> wat_to_wasm(std::span<const std::uint8_t> text,
+                                                        std::string_view name) {
   wasm_byte_vec_t binary;
-  if (wasmtime_error_t *error =
-          wasm_link_wat2wasm(reinterpret_cast<const char *>(text.data()), text.size(), &binary))
+  if (wasmtime_error_t *error = wasm_link_wat2wasm(reinterpret_cast<const char *>(text.data()),
+                                                   text.size(), name.data(), name.size(), &binary))
     return wasmtime::Error(error);
   std::vector<std::uint8_t> out(binary.data, binary.data + binary.size);
   wasm_byte_vec_delete(&binary);
@@ -92,7 +94,7 @@ Result<wasmtime::component::Component> compile_component(wasmtime::Engine &engin
       return fail(component.err().message());
     return component.ok();
   }
-  auto wasm = wat_to_wasm(bytes);
+  auto wasm = wat_to_wasm(bytes, name);
   if (!wasm)
     return fail(wasm.err().message());
   auto &binary = wasm.ok_ref();

@@ -43,13 +43,15 @@ void wasm_link_store_limit_totals(wasmtime_store_t *store, int64_t memory_bytes,
  * the host (Wasmtime's hostcall fuel; 128 MiB unless set). */
 void wasm_link_store_set_hostcall_fuel(wasmtime_store_t *store, size_t bytes);
 
-/* WebAssembly text to binary, as wasmtime_wat2wasm, also accepting the
+/* WebAssembly text to binary, as wasmtime_wat2wasm (errors name `path`, if not
+ * null, as the text's file), also accepting the
  * component text syntax from before WebAssembly/component-model#655 that
  * Wasmtime 46 accepted and 48 refuses (`(memory $i "memory")`, `(func $f)` in a
  * `dtor` or canonical option): text the current parser refuses for that syntax
  * goes to the last parser that accepts it. Without changing the process
  * environment; WAST_STRICT_COMPONENT_INDICES=1 still refuses it. */
-wasmtime_error_t *wasm_link_wat2wasm(const char *wat, size_t wat_len, wasm_byte_vec_t *ret);
+wasmtime_error_t *wasm_link_wat2wasm(const char *wat, size_t wat_len, const char *path,
+                                     size_t path_len, wasm_byte_vec_t *ret);
 #ifdef __cplusplus
 }
 #endif

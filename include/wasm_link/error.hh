@@ -25,7 +25,13 @@ public:
     value,       // WAVE text that does not parse as a value of its type (parse_wave)
   };
 
-  Error(Kind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
+  // A message that ends in whitespace (as Wasmtime's may, after "Caused by:")
+  // loses it.
+  Error(Kind kind, std::string message) : kind_(kind), message_(std::move(message)) {
+    while (!message_.empty() && (message_.back() == '\n' || message_.back() == ' ' ||
+                                 message_.back() == '\t' || message_.back() == '\r'))
+      message_.pop_back();
+  }
 
   Kind kind() const noexcept { return kind_; }
   // A complete sentence naming what failed and where, e.g.

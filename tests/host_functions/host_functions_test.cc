@@ -115,7 +115,7 @@ TEST(HostFunctions, MissingImportIsAnInstantiateError) {
                "\n"
                "Caused by:\n"
                "    0: instance export `call` has the wrong type\n"
-               "    1: function implementation is missing\n");
+               "    1: function implementation is missing");
 }
 
 } // namespace

@@ -77,7 +77,7 @@ TEST_F(LegacySyntax, AnErrorInOlderSyntaxTextIsTheOlderParsersAndNamesTheLine) {
       fixture_text("legacy_syntax/greet.wat", "(instance $api)))", "(instance $api))");
   expect_error(compile_component(engine, text, "broken"), Error::Kind::load,
                "cannot compile component `broken`: expected `)`\n"
-               "     --> <anon>:38:1\n"
+               "     --> broken:38:1\n"
                "      |\n"
                "   38 | \n"
                "      | ^");
@@ -87,7 +87,7 @@ TEST_F(LegacySyntax, ErrorsInCurrentSyntaxTextAreTheCurrentParsers) {
   expect_error(compile_component(engine, "(component (core module (func (i32.bogus))))", "x"),
                Error::Kind::load,
                "cannot compile component `x`: unknown operator or unexpected token\n"
-               "     --> <anon>:1:32\n"
+               "     --> x:1:32\n"
                "      |\n"
                "    1 | (component (core module (func (i32.bogus))))\n"
                "      |                                ^");

@@ -171,7 +171,7 @@ TEST_F(Limited, StartFunctionThatNeverEndsRunsOutOfFuel) {
                "    0:     0x24 - m!forever\n"
                "\n"
                "Caused by:\n"
-               "    wasm trap: all fuel consumed by WebAssembly\n");
+               "    wasm trap: all fuel consumed by WebAssembly");
   expect_healthy_still_answers();
 }
 
@@ -378,7 +378,7 @@ TEST(Restart, ConsumerReachesTheRestartedDependencyThroughItsSocket) {
 
   EXPECT_EQ(
       relay_call("relay-trap"),
-      R"w(("a", err(runtime-exception("error while executing at wasm backtrace:\n    0:     0x3e - m!<wasm function 1>\n\nCaused by:\n    wasm trap: wasm `unreachable` instruction executed\n"))))w");
+      R"w(("a", err(runtime-exception("error while executing at wasm backtrace:\n    0:     0x3e - m!<wasm function 1>\n\nCaused by:\n    wasm trap: wasm `unreachable` instruction executed"))))w");
   EXPECT_EQ(relay_call("relay-get-value"),
             "(\"a\", err(runtime-exception(\"the plugin failed in an earlier call and Wasmtime "
             "will not enter it again; restart it (PluginInstance::restart): wasm trap: cannot "
@@ -429,7 +429,7 @@ TEST(Limits, ZeroInitialFuelIsABudget) {
                "    0:     0x38 - m!<wasm function 0>\n"
                "\n"
                "Caused by:\n"
-               "    wasm trap: all fuel consumed by WebAssembly\n");
+               "    wasm trap: all fuel consumed by WebAssembly");
 
   auto busy = Plugin(load(engine, "limits/start_forever.wat"))
                   .with_limits({.initial_fuel = 0})

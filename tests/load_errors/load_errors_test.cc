@@ -35,7 +35,9 @@ TEST(LoadErrors, BadTextNamesTheFileAndWasmtimesMessage) {
   expect_error(load_fixture("load_errors/bad_syntax.wat"), Error::Kind::load,
                "cannot compile component `" + fixture("load_errors/bad_syntax.wat").string() +
                    "`: expected a i32\n"
-                   "     --> <anon>:2:60\n"
+                   "     --> " +
+                   fixture("load_errors/bad_syntax.wat").string() +
+                   ":2:60\n"
                    "      |\n"
                    "    2 |   (core module $m (func (export \"f\") (result i32) i32.const))\n"
                    "      |                                                            ^");
@@ -45,14 +47,14 @@ TEST(LoadErrors, TruncatedBinaryNamesTheFileAndWasmtimesMessage) {
   expect_error(load_fixture("load_errors/truncated.wasm"), Error::Kind::load,
                "cannot compile component `" + fixture("load_errors/truncated.wasm").string() +
                    "`: failed to parse WebAssembly module\n\nCaused by:\n"
-                   "    malformed section id (at offset 0x8)\n");
+                   "    malformed section id (at offset 0x8)");
 }
 
 TEST(LoadErrors, CoreModuleIsNotAComponent) {
   expect_error(load_fixture("load_errors/core_module.wat"), Error::Kind::load,
                "cannot compile component `" + fixture("load_errors/core_module.wat").string() +
                    "`: failed to parse WebAssembly module\n\nCaused by:\n"
-                   "    attempted to parse a wasm module with a component parser\n");
+                   "    attempted to parse a wasm module with a component parser");
 }
 
 // Only regular files are read: a device, a FIFO or a file in /proc that cannot

@@ -41,6 +41,12 @@ TEST(Errors, EveryKindHasItsName) {
   EXPECT_EQ(to_string(Error::Kind::value), "value");
 }
 
+TEST(Errors, MessagesEndWithoutWhitespace) {
+  EXPECT_EQ(Error(Error::Kind::load, "a\n\nCaused by:\n    b\n").message(),
+            "a\n\nCaused by:\n    b");
+  EXPECT_EQ(DispatchError::runtime_exception("trap\n \n").payload(), "trap");
+}
+
 TEST(Errors, ADispatchErrorsValueIsTheAbiVariant) {
   EXPECT_EQ(to_string(DispatchError::invalid_function("f").value()), "invalid-function(\"f\")");
   EXPECT_EQ(to_string(DispatchError::lock_rejected("busy").value()), "lock-rejected");

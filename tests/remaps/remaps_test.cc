@@ -47,7 +47,7 @@ TEST_F(Remaps, InterfaceAndSeveralFunctionsTogether) {
                "    0:     0x3e - m!<wasm function 1>\n"
                "\n"
                "Caused by:\n"
-               "    wasm trap: wasm `unreachable` instruction executed\n");
+               "    wasm trap: wasm `unreachable` instruction executed");
 }
 
 TEST_F(Remaps, OneFunctionRenamed) {

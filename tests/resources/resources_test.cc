@@ -335,7 +335,7 @@ TEST_F(Resources, ConsumersForgedHandleStopsAtTheConsumer) {
                "    1:    0x374 - m!<wasm function 11>\n"
                "\n"
                "Caused by:\n"
-               "    unknown handle index 77\n");
+               "    unknown handle index 77");
   // The owner never saw it: it still answers, its counter intact.
   EXPECT_EQ(u32(counters, "[static]counter.live", "a"), 1u);
   EXPECT_EQ(u32(counters, "destroyed", "a"), 0u);

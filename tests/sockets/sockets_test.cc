@@ -57,7 +57,7 @@ TEST_F(Sockets, FailingDependencyIsAnErrNotATrapOfTheConsumer) {
                             children(Cardinality::exactly_one, {{"a", child("child_a.wat")}})));
   EXPECT_EQ(
       relay_call(binding, "relay-trap"),
-      R"w(("a", err(runtime-exception("error while executing at wasm backtrace:\n    0:     0x3e - m!<wasm function 1>\n\nCaused by:\n    wasm trap: wasm `unreachable` instruction executed\n"))))w");
+      R"w(("a", err(runtime-exception("error while executing at wasm backtrace:\n    0:     0x3e - m!<wasm function 1>\n\nCaused by:\n    wasm trap: wasm `unreachable` instruction executed"))))w");
 }
 
 TEST_F(Sockets, ResultWithoutErrorTypeGetsBareErr) {

@@ -177,7 +177,7 @@ TEST_F(Echo, TrapIsRuntimeExceptionWithWasmtimesMessage) {
                "    0:    0x1be - m!<wasm function 11>\n"
                "\n"
                "Caused by:\n"
-               "    wasm trap: wasm `unreachable` instruction executed\n");
+               "    wasm trap: wasm `unreachable` instruction executed");
 }
 
 struct BadArguments {

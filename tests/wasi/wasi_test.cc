@@ -182,7 +182,7 @@ TEST_F(Wasi, WasiTheRuntimeLacksLinksToStandInsThatTrap) {
                "Caused by:\n"
                "    the plugin called `wasi:http/types@0.2.0`, function `[constructor]fields`, "
                "which the runtime does not provide (WASI it lacks is linked to stand-ins that "
-               "trap)\n");
+               "trap)");
   // A second granted plugin reuses the stand-ins already in the linker.
   auto second = Plugin(component).with_wasi({}).instantiate(engine, linker);
   EXPECT_TRUE(second) << second.err().message();

@@ -99,7 +99,8 @@ int main(int argc, char **argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
   std::vector<std::string> args = take_call_arguments(words);
 
-  CLI::App app{"wasm-link: assemble WebAssembly plugin graphs from a manifest and run them"};
+  CLI::App app{"wasm-link: assemble WebAssembly plugin graphs from a manifest and run them",
+               "wasm-link"};
   app.footer(exit_codes);
   app.set_version_flag("-V,--version", "wasm-link " WASM_LINK_VERSION " (Wasmtime " WASMTIME_VERSION
                                        ", WASI " +
@@ -137,9 +138,10 @@ int main(int argc, char **argv) {
   auto *call_cmd = app.add_subcommand(
       "call", "load and link the graph, call a function in every plugin of a binding, print one "
               "line per plugin: `<id>: ok(<value>)`, `<id>: ok` or `<id>: err(<dispatch-error>)`");
-  call_cmd->add_option("manifest", manifest,
-                       "the graph's manifest (.toml), or one component (.wasm, .wat) to call "
-                       "without a manifest")
+  call_cmd
+      ->add_option("manifest", manifest,
+                   "the graph's manifest (.toml), or one component (.wasm, .wat) to call "
+                   "without a manifest")
       ->required();
   call_cmd
       ->add_option("target", target,

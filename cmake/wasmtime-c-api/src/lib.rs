@@ -259,7 +259,8 @@ pub unsafe extern "C" fn wasm_link_store_set_hostcall_fuel(store: *mut wasmtime_
     store.set_hostcall_fuel(bytes);
 }
 
-/// WebAssembly text to binary, as `wasmtime_wat2wasm`, but accepting as well
+/// WebAssembly text to binary, as `wasmtime_wat2wasm` (errors name `path`, if
+/// not null, as the text's file), but accepting as well
 /// the component text syntax from before WebAssembly/component-model#655, which
 /// Wasmtime 46 accepted and 48 refuses: `(memory $i "memory")` for
 /// `(memory (core memory $i "memory"))`, `(func $f)` for `(core func $f)` in
@@ -272,17 +273,25 @@ pub unsafe extern "C" fn wasm_link_store_set_hostcall_fuel(store: *mut wasmtime_
 pub unsafe extern "C" fn wasm_link_wat2wasm(
     wat: *const u8,
     wat_len: usize,
+    path: *const u8,
+    path_len: usize,
     ret: &mut wasm_byte_vec_t,
 ) -> Option<Box<wasmtime_error_t>> {
     let bytes = if wat_len == 0 { &[][..] } else { unsafe { std::slice::from_raw_parts(wat, wat_len) } };
+    let path = if path.is_null() {
+        None
+    } else {
+        let name = unsafe { std::slice::from_raw_parts(path, path_len) };
+        Some(std::path::PathBuf::from(String::from_utf8_lossy(name).into_owned()))
+    };
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => return Some(Box::new(wasmtime::Error::msg(format!("the text is not UTF-8: {error}")).into())),
     };
-    let result = match wat::parse_str(text) {
+    let result = match wat::Parser::new().parse_str(path.as_deref(), text) {
         Ok(binary) => Ok(binary),
         Err(strict) if strict.to_string().contains("WAST_STRICT_COMPONENT_INDICES") => {
-            legacy_wat2wasm(text).map_err(wasmtime::Error::msg)
+            legacy_wat2wasm(text, path.as_deref()).map_err(wasmtime::Error::msg)
         }
         Err(strict) => Err(wasmtime::Error::msg(strict.to_string())),
     };
@@ -295,10 +304,13 @@ pub unsafe extern "C" fn wasm_link_wat2wasm(
     }
 }
 
-fn legacy_wat2wasm(text: &str) -> Result<Vec<u8>, String> {
+fn legacy_wat2wasm(text: &str, path: Option<&std::path::Path>) -> Result<Vec<u8>, String> {
     use wast_legacy::parser::{self, ParseBuffer};
     let located = |mut error: wast_legacy::Error| {
         error.set_text(text);
+        if let Some(path) = path {
+            error.set_path(path);
+        }
         error.to_string()
     };
     let buffer = ParseBuffer::new(text).map_err(located)?;
