@@ -576,6 +576,21 @@ void lay_out(detail::BindingState &state) {
   }
 }
 
+// `type` with its handles named by the binding's resources, through `names`
+// (a plugin's) or, for a declared type, the interface it was read from.
+std::string named_type(const detail::BindingState &state, const std::string &interface,
+                       const wasmtime::component::FuncType &type,
+                       const detail::ResourceNames *names) {
+  const Interface &declared = state.interfaces.find(interface)->second;
+  return type_name(
+      type, [&](const wasmtime::component::ResourceType &resource) -> std::optional<std::string> {
+        if (names != nullptr)
+          if (auto found = names->find(resource))
+            return state.resources[*found].name;
+        return declared.resource_name(resource);
+      });
+}
+
 // Checks one plugin's export of function `index` against the binding's type
 // (which the first plugin fixes when no interface declared it), and shares what
 // the first plugin's export found out about it.
@@ -587,10 +602,12 @@ std::optional<Error> place_export(detail::BindingState &state, const detail::Plu
     expected.fix(placed.type, "as plugin `" + plug.id + "` exports it", plug.names);
   } else if (!detail::equivalent(*expected.type, expected.names.get(), expected.handles,
                                  placed.type, plug.names.get())) {
-    return Error(Error::Kind::link, detail::in_binding(state, plug.id) + ": `" +
-                                        state.path(interface) + "`.`" + function + "` is " +
-                                        type_name(placed.type) + ", expected " +
-                                        type_name(*expected.type) + " " + expected.origin);
+    return Error(Error::Kind::link,
+                 detail::in_binding(state, plug.id) + ": `" + state.path(interface) + "`.`" +
+                     function + "` is " +
+                     named_type(state, interface, placed.type, plug.names.get()) + ", expected " +
+                     named_type(state, interface, *expected.type, expected.names.get()) + " " +
+                     expected.origin);
   }
   if (state.plugs.empty()) {
     detail::classify(placed);

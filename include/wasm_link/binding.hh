@@ -109,7 +109,10 @@ public:
 
   // Calls `interface`.`function` in every plugin of the binding. An unknown
   // interface or function fails the whole dispatch; everything else (arguments
-  // that do not fit, a trap, a busy plugin) is an error of that plugin's result.
+  // that do not fit, a trap, a busy plugin) is an error of that plugin's result,
+  // except for a function whose parameters can hold handles: its arguments are
+  // checked once, before the call is routed to the handles' owner, so arguments
+  // that do not fit fail the whole dispatch (`invalid-argument-list`).
   // Safe to call from several threads; a plugin runs one call at a time.
   //
   // Resource handles in results are wrapped: the host gets handles of the

@@ -100,6 +100,19 @@ TEST(Interfaces, SignatureIsNothingWithoutAType) {
   EXPECT_EQ(b.signature("i", "f"), std::nullopt);
 }
 
+// Arguments of a function that can take handles are checked before the call is
+// routed to the handles' owner: a mismatch fails the whole dispatch.
+TEST_F(Resources, ArgumentsThatDoNotFitAHandleTakingFunctionFailTheWholeDispatch) {
+  auto b = binding({{"a", plugin(0)}, {"b", plugin(1000)}});
+  Val from_a =
+      value_of(take(b.dispatch_to("a", "counters", "make", std::vector<Val>{Val(3u)})), "a");
+  expect_error(
+      b.dispatch("counters", "[method]counter.add", std::vector<Val>{from_a, Val::string("five")}),
+      DispatchError::Kind::invalid_argument_list,
+      "invalid-argument-list (`test:res/counters`.`[method]counter.add`: argument 1 `n`: "
+      "expected u32, found string)");
+}
+
 TEST_F(Resources, DispatchToCallsOnePlugin) {
   auto b = binding({{"a", plugin(0)}, {"b", plugin(1000)}});
   auto made = take(b.dispatch_to("b", "counters", "make", std::vector<Val>{Val(1u)}));
@@ -637,8 +650,8 @@ TEST_F(Pairs, PluginsOfOneBindingAgreeOnEachHandlesResource) {
   EXPECT_EQ(b.err().kind(), Error::Kind::link);
   EXPECT_EQ(b.err().message(),
             "plugin `b` in binding `test:pair`: `test:pair/pairs`.`sum` is func(a: "
-            "borrow<resource>, b: borrow<resource>) -> u32, expected func(a: borrow<resource>, b: "
-            "borrow<resource>) -> u32 as plugin `a` exports it");
+            "borrow<left>, b: borrow<right>) -> u32, expected func(a: borrow<left>, b: "
+            "borrow<left>) -> u32 as plugin `a` exports it");
 }
 
 } // namespace
