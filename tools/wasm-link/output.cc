@@ -29,7 +29,9 @@ std::size_t distance(std::string_view a, std::string_view b) {
 
 } // namespace
 
-void set_json(bool json) { json_failures = json; }
+void set_json(bool json) {
+  json_failures = json;
+}
 
 int fail(Exit exit, const std::string &message) {
   if (json_failures)

@@ -10,8 +10,8 @@ namespace wasm_link::tool {
 namespace {
 
 // A binding function's signature: from the plugins' types, else from the WIT.
-std::string signature(const Binding &binding, const BindingSpec &spec,
-                      const std::string &interface, const std::string &function) {
+std::string signature(const Binding &binding, const BindingSpec &spec, const std::string &interface,
+                      const std::string &function) {
   if (auto known = binding.signature(interface, function))
     return *known;
   if (spec.wit)
@@ -124,8 +124,8 @@ std::string dot_id(const std::string &name) {
 // imported or exported, and its own top-level ones.
 ResourceNamer resource_names(const wasmtime::Engine &engine,
                              const wasmtime::component::ComponentType &type) {
-  auto known = std::make_shared<
-      std::vector<std::pair<wasmtime::component::ResourceType, std::string>>>();
+  auto known =
+      std::make_shared<std::vector<std::pair<wasmtime::component::ResourceType, std::string>>>();
   auto add = [&](std::string_view name, const wasmtime::component::ComponentItem &item) {
     if (item.is_resource())
       known->emplace_back(item.resource(), std::string(name));
@@ -210,8 +210,8 @@ json::Object describe_json(const wasmtime::Engine &engine, const ResourceNamer &
   for (std::size_t i = 0; i < instance.export_count(engine); ++i) {
     auto [member, member_item] = *instance.export_nth(engine, i);
     if (member_item.is_component_func())
-      functions.add(json::Object{{"name", member},
-                                 {"type", type_name(member_item.component_func(), names)}});
+      functions.add(
+          json::Object{{"name", member}, {"type", type_name(member_item.component_func(), names)}});
     else if (member_item.is_resource())
       resources.add(member);
     else if (member_item.is_type())
@@ -230,8 +230,7 @@ int check(const std::string &file, const Options &options) {
   auto built = build_graph(manifest.ok_ref(), options.load, options.defaults);
   if (options.time)
     std::cerr << "time: load, compile, link and instantiate "
-              << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                           start)
+              << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                      .count()
               << " ms\n";
   if (!built)
@@ -294,9 +293,9 @@ int inspect(const std::string &file, const Options &options) {
       describe_text(engine, names, "export", name, item);
   }
   if (options.json)
-    std::cout << json::Object{{"component", file}, {"imports", imports}, {"exports", exports}}
-                     .text()
-              << "\n";
+    std::cout
+        << json::Object{{"component", file}, {"imports", imports}, {"exports", exports}}.text()
+        << "\n";
   return Exit::ok;
 }
 
