@@ -3,6 +3,7 @@
 #include "binding_state.hh"
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 namespace wasm_link {
@@ -576,17 +577,19 @@ void lay_out(detail::BindingState &state) {
   }
 }
 
-// `type` with its handles named by the binding's resources, through `names`
-// (a plugin's) or, for a declared type, the interface it was read from.
-std::string named_type(const detail::BindingState &state, const std::string &interface,
+// `type` with its handles named by the binding's resources: through the first
+// of `names` (plugins' names) that knows a handle's type, else through the
+// interface it was read from, for a declared type.
+std::string named_type(const detail::BindingState &state, std::string_view interface,
                        const wasmtime::component::FuncType &type,
-                       const detail::ResourceNames *names) {
+                       std::span<const detail::ResourceNames *const> names) {
   const Interface &declared = state.interfaces.find(interface)->second;
   return type_name(
       type, [&](const wasmtime::component::ResourceType &resource) -> std::optional<std::string> {
-        if (names != nullptr)
-          if (auto found = names->find(resource))
-            return state.resources[*found].name;
+        for (const detail::ResourceNames *known : names)
+          if (known != nullptr)
+            if (auto found = known->find(resource))
+              return state.resources[*found].name;
         return declared.resource_name(resource);
       });
 }
@@ -602,12 +605,13 @@ std::optional<Error> place_export(detail::BindingState &state, const detail::Plu
     expected.fix(placed.type, "as plugin `" + plug.id + "` exports it", plug.names);
   } else if (!detail::equivalent(*expected.type, expected.names.get(), expected.handles,
                                  placed.type, plug.names.get())) {
-    return Error(Error::Kind::link,
-                 detail::in_binding(state, plug.id) + ": `" + state.path(interface) + "`.`" +
-                     function + "` is " +
-                     named_type(state, interface, placed.type, plug.names.get()) + ", expected " +
-                     named_type(state, interface, *expected.type, expected.names.get()) + " " +
-                     expected.origin);
+    return Error(
+        Error::Kind::link,
+        detail::in_binding(state, plug.id) + ": `" + state.path(interface) + "`.`" + function +
+            "` is " + named_type(state, interface, placed.type, std::array{plug.names.get()}) +
+            ", expected " +
+            named_type(state, interface, *expected.type, std::array{expected.names.get()}) + " " +
+            expected.origin);
   }
   if (state.plugs.empty()) {
     detail::classify(placed);
@@ -712,32 +716,17 @@ const wasmtime::component::FuncType *Binding::function_type(std::string_view int
 
 std::optional<std::string> Binding::signature(std::string_view interface,
                                               std::string_view function) const {
-  auto slot = state_->slots.find(interface);
-  if (slot == state_->slots.end())
+  const auto *type = function_type(interface, function);
+  if (type == nullptr)
     return std::nullopt;
-  auto index = slot->second.find(function);
-  const detail::ExpectedType *expected =
-      index == slot->second.end() ? nullptr : &state_->expected[index->second];
-  if (expected == nullptr || !expected->type)
-    return std::nullopt;
-  // A declared type is named by the component it was read from; one a plugin
-  // fixed, by that plugin's names (or any plugin's, for a declared type read
-  // from a plugin's component as an interface without names).
-  const Interface &declared = state_->interfaces.find(interface)->second;
-  std::vector<const detail::ResourceNames *> names{expected->names.get()};
+  // The names of the plugin that fixed the type, then any plugin's (a declared
+  // type read from a plugin's component), then the declaring interface's.
+  const auto &slot = state_->slots.find(interface)->second;
+  std::vector<const detail::ResourceNames *> names{
+      state_->expected[slot.find(function)->second].names.get()};
   for (const auto &plug : state_->plugs)
     names.push_back(plug.names.get());
-  auto namer =
-      [&](const wasmtime::component::ResourceType &resource) -> std::optional<std::string> {
-    if (auto name = declared.resource_name(resource))
-      return name;
-    for (const detail::ResourceNames *known : names)
-      if (known != nullptr)
-        if (auto found = known->find(resource))
-          return state_->resources[*found].name;
-    return std::nullopt;
-  };
-  return type_name(*expected->type, namer);
+  return named_type(*state_, interface, *type, names);
 }
 
 std::vector<std::string> Binding::plugin_ids() const {

@@ -9,22 +9,6 @@
 namespace wasm_link::tool {
 namespace {
 
-class Timer {
-public:
-  explicit Timer(bool on) : on_(on) {}
-  void lap(std::string_view what) {
-    auto now = std::chrono::steady_clock::now();
-    if (on_)
-      std::cerr << "time: " << what << " "
-                << std::chrono::duration<double, std::milli>(now - last_).count() << " ms\n";
-    last_ = now;
-  }
-
-private:
-  bool on_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
-
 // A target: `<binding>/<interface>.<function>` of a manifest, or
 // `[<package>/]<interface>.<function>` of a component.
 struct Target {

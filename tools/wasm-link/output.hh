@@ -4,6 +4,8 @@
 
 #include "graph.hh"
 
+#include <chrono>
+#include <iostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,24 @@ template <typename Map> std::vector<std::string> keys(const Map &map) {
     out.emplace_back(key);
   return out;
 }
+
+// --time: each lap() prints `time: <what> <ms> ms` (to stderr) for the time
+// since the last lap or since it was made; nothing when off.
+class Timer {
+public:
+  explicit Timer(bool on) : on_(on) {}
+  void lap(std::string_view what) {
+    auto now = std::chrono::steady_clock::now();
+    if (on_)
+      std::cerr << "time: " << what << " "
+                << std::chrono::duration<double, std::milli>(now - last_).count() << " ms\n";
+    last_ = now;
+  }
+
+private:
+  bool on_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
 
 // "1 argument", "2 arguments".
 std::string arguments(std::size_t count);

@@ -226,13 +226,9 @@ int check(const std::string &file, const Options &options) {
   auto manifest = read_manifest(file);
   if (!manifest)
     return fail(Exit::usage, manifest.err());
-  const auto start = std::chrono::steady_clock::now();
+  Timer timer(options.time);
   auto built = build_graph(manifest.ok_ref(), options.load, options.defaults);
-  if (options.time)
-    std::cerr << "time: load, compile, link and instantiate "
-              << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                     .count()
-              << " ms\n";
+  timer.lap("load, compile, link and instantiate");
   if (!built)
     return fail(built.err_ref().exit, built.err_ref().message);
   const Graph &graph = keep(std::move(built.ok_ref()));
