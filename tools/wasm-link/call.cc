@@ -40,9 +40,11 @@ std::optional<Target> component_target(const std::string &target) {
   return Target{"", target.substr(0, dot), target.substr(dot + 1)};
 }
 
-// For a string argument written without quotes: how to write it.
+// For a string argument written without quotes: how to write it. Only for a
+// word short enough to be worth repeating.
 std::string quoting_hint(const std::string &word, const ValType &type) {
-  if (type.kind() != WASMTIME_COMPONENT_VALTYPE_STRING || word.starts_with('"'))
+  if (type.kind() != WASMTIME_COMPONENT_VALTYPE_STRING || word.starts_with('"') ||
+      word.size() > 80)
     return "";
   std::string literal = "\"";
   for (char c : word) {
