@@ -271,12 +271,14 @@ def main():
     w("| Google Benchmark | %s (Debian's libbenchmark-dev) |" % m["benchmark"])
     w("| load average at start | %s |" % ", ".join("%.2f" % x for x in context.get("load_avg", [])))
     w("")
-    # bench/polyglot writes its section into the document itself; keep it.
+    # bench/polyglot and bench/parallel write their sections into the document
+    # themselves; keep them.
     current = ROOT / "docs" / "BENCHMARKS.md"
-    kept = re.search(r"<!-- polyglot -->.*<!-- /polyglot -->", current.read_text(), re.S) \
-        if current.exists() else None
-    if kept:
-        w(kept.group(0) + "\n")
+    for section in ("polyglot", "parallel"):
+        kept = re.search(r"<!-- %s -->.*<!-- /%s -->" % (section, section), current.read_text(),
+                         re.S) if current.exists() else None
+        if kept:
+            w(kept.group(0) + "\n")
     analysis = ROOT / "bench" / "analysis.md"
     if analysis.exists():
         w(analysis.read_text().rstrip() + "\n")

@@ -6,6 +6,7 @@
 #include <wasm_link/dispatch_error.hh>
 #include <wasm_link/engine.hh>
 #include <wasm_link/error.hh>
+#include <wasm_link/executor.hh>
 #include <wasm_link/files.hh>
 #include <wasm_link/interface.hh>
 #include <wasm_link/limits.hh>

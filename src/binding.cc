@@ -678,6 +678,7 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
   state->interfaces = std::move(interfaces);
   state->cardinality = cardinality;
   lay_out(*state);
+  state->fan_out.resize(state->expected.size());
   for (const Plug &placed : plugins) {
     auto plug = place(*state, placed);
     if (!plug)
@@ -791,12 +792,17 @@ Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interf
   HostSide side(state);
   const detail::Export &reference = state.plugs.front().exports[slot];
   if (!reference.unwraps_arguments) {
-    results.reserve(only == nullptr ? state.plugs.size() : 1);
+    auto call = [&](const detail::PlugState &plug) {
+      return PluginResult{plug.id,
+                          detail::call(state, plug, interface, function, plug.exports[slot], args,
+                                       detail::Arguments::checked, side)};
+    };
+    if (only == nullptr)
+      return DispatchResults(state.fan_out.run<PluginResult>(
+          slot, state.plugs.size(), [&](std::size_t i) { return call(state.plugs[i]); }));
     for (const auto &plug : state.plugs)
       if (chosen(plug))
-        results.push_back(
-            {plug.id, detail::call(state, plug, interface, function, plug.exports[slot], args,
-                                   detail::Arguments::checked, side)});
+        results.push_back(call(plug));
     return DispatchResults(std::move(results));
   }
 

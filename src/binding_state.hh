@@ -3,6 +3,7 @@
 // lookups in Wasmtime.
 #pragma once
 
+#include "fan_out.hh"
 #include "plugin_state.hh"
 #include "resources.hh"
 #include "type_check.hh"
@@ -80,6 +81,8 @@ struct BindingState {
   std::vector<BindingResource> resources;
   mutable HandleTable handles;
   std::unique_ptr<HostHandles> host; // when the binding has resources and plugins
+  // Whether its plugins run in parallel (Binding::parallel), per function (slot).
+  mutable FanOut fan_out;
 
   BindingState() = default;
   BindingState(const BindingState &) = delete;

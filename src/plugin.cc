@@ -13,21 +13,46 @@
 
 namespace wasm_link {
 namespace detail {
+CallChain &CallChain::current() noexcept {
+  thread_local CallChain chain;
+  return chain;
+}
+
 Result<CallLock, DispatchError> CallLock::acquire(PluginState &plugin) {
-  // Only this thread ever stores its own id, so reading it back means this
-  // thread holds the lock already.
-  const auto self = std::this_thread::get_id();
-  if (plugin.running_on.load(std::memory_order_relaxed) == self)
-    return DispatchError::lock_rejected("the plugin is already running a call on this thread");
-  plugin.mutex.lock();
-  plugin.running_on.store(self, std::memory_order_relaxed);
-  return CallLock(plugin);
+  CallChain &chain = CallChain::current();
+  // A thread holds no plugin outside its chain, so past this walk the mutex is
+  // not this thread's.
+  for (const PluginState *held = chain.innermost; held != nullptr; held = held->caller)
+    if (held == &plugin)
+      return DispatchError::lock_rejected("the plugin is running a call that led to this one");
+  if (!plugin.mutex.try_lock()) {
+    // Held by another branch of this tree, or by another tree, which is the
+    // only one worth waiting for. Every plugin a tree holds has `held_by` set
+    // before its holder asks for the next one, so two branches cannot each wait
+    // for a plugin the other holds.
+    if (chain.tree != nullptr && plugin.held_by.load() == chain.tree)
+      return DispatchError::lock_rejected(
+          "another branch of this parallel dispatch is running the plugin");
+    plugin.mutex.lock();
+  }
+  const bool rooted = chain.tree == nullptr;
+  if (rooted)
+    chain.tree = &chain;
+  plugin.held_by.store(chain.tree);
+  plugin.caller = chain.innermost;
+  chain.innermost = &plugin;
+  return CallLock(plugin, rooted);
 }
 
 CallLock::~CallLock() {
   if (plugin_ == nullptr)
     return;
-  plugin_->running_on.store(std::thread::id(), std::memory_order_relaxed);
+  CallChain &chain = CallChain::current();
+  chain.innermost = plugin_->caller;
+  if (rooted_)
+    chain.tree = nullptr;
+  plugin_->caller = nullptr;
+  plugin_->held_by.store(nullptr);
   plugin_->mutex.unlock();
 }
 

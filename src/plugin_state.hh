@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <wasm_link/dispatch_error.hh>
 #include <wasm_link/plugin.hh>
 #include <wasmtime.hh>
@@ -44,8 +45,10 @@ struct PluginState {
   std::uint64_t generation = 0;
   // Held while the store is in use: a store runs one call at a time.
   std::mutex mutex;
-  // The thread holding `mutex`, if any (see CallLock).
-  std::atomic<std::thread::id> running_on{};
+  // While `mutex` is held through a CallLock: the call tree of the holder, and
+  // the plugin its holder held before this one (see CallChain).
+  std::atomic<const void *> held_by = nullptr;
+  PluginState *caller = nullptr;
   // Guest handles whose drop was asked for while this thread was inside a call
   // into the plugin; dropped when its lock is next taken.
   std::mutex pending_mutex;
@@ -76,19 +79,59 @@ Result<std::monostate> apply_limits_at_instantiation(const wasmtime::Engine &eng
 void apply_limits_before_call(PluginState &plugin, const CallSite &site);
 std::string describe_failure(const PluginState &plugin, const std::string &message);
 
-// Holds a plugin for the length of one call. Callers on other threads wait their
-// turn; a call that would re-enter a plugin this thread is already running (A ->
-// B -> A) is refused with `lock-rejected` instead of deadlocking.
+// The calls a thread is inside of, innermost first: the plugin it holds last,
+// whose `caller` is the one held before, and so on up to the first. A call
+// tree is everything one outermost call leads to; with parallel fan-out its
+// branches run on several threads, each of which adopts the chain of the
+// thread that waits for it (AdoptChain), so a branch's chain goes on in its parent's.
+struct CallChain {
+  PluginState *innermost = nullptr;
+  // The tree's identity: the address of the chain of the thread it started on,
+  // unique among trees in progress. Null outside any.
+  const void *tree = nullptr;
+
+  // This thread's chain.
+  static CallChain &current() noexcept;
+  // This thread's chain as work handed to other threads adopts it: in this
+  // thread's tree, or in a new one rooted here when it is in none.
+  static CallChain joinable() noexcept {
+    CallChain chain = current();
+    if (chain.tree == nullptr)
+      chain.tree = &current();
+    return chain;
+  }
+};
+
+// This thread continues `chain` for the adopter's lifetime.
+class AdoptChain {
+public:
+  explicit AdoptChain(const CallChain &chain)
+      : saved_(std::exchange(CallChain::current(), chain)) {}
+  AdoptChain(const AdoptChain &) = delete;
+  AdoptChain &operator=(const AdoptChain &) = delete;
+  ~AdoptChain() { CallChain::current() = saved_; }
+
+private:
+  CallChain saved_;
+};
+
+// Holds a plugin for the length of one call. Callers from other call trees wait
+// their turn; a call into a plugin its own tree holds is refused with
+// `lock-rejected` instead of deadlocking: a plugin up its chain (A -> B -> A),
+// or one that another parallel branch of the same dispatch is running (which
+// might be waiting for a plugin this branch holds).
 class CallLock {
 public:
   static Result<CallLock, DispatchError> acquire(PluginState &plugin);
-  CallLock(CallLock &&other) noexcept : plugin_(std::exchange(other.plugin_, nullptr)) {}
+  CallLock(CallLock &&other) noexcept
+      : plugin_(std::exchange(other.plugin_, nullptr)), rooted_(other.rooted_) {}
   CallLock &operator=(CallLock &&) = delete;
   ~CallLock();
 
 private:
-  explicit CallLock(PluginState &plugin) : plugin_(&plugin) {}
+  CallLock(PluginState &plugin, bool rooted) : plugin_(&plugin), rooted_(rooted) {}
   PluginState *plugin_;
+  bool rooted_; // this lock started the thread's call tree
 };
 
 } // namespace wasm_link::detail

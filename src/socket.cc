@@ -178,7 +178,8 @@ std::optional<std::string> signature_mismatch(const wasmtime::component::FuncTyp
 }
 
 // Handles on a consumer's side are host resources in its store, of the host
-// types the binding defined in its linker.
+// types the binding defined in its linker. The branches of a parallel fan-out
+// share it, and the consumer's store takes one of them at a time.
 class ConsumerSide final : public HandleSide {
 public:
   ConsumerSide(wasmtime::Store::Context store, const BindingState &binding)
@@ -186,6 +187,7 @@ public:
 
   Result<std::uint32_t, DispatchError> rep(const wasmtime::component::ResourceAny &handle,
                                            std::size_t resource, bool) override {
+    std::lock_guard lock(mutex_);
     // Wasmtime lifted the consumer's handle for this call: reading it takes it
     // (an own handle is given away; a borrow ends).
     auto host = handle.to_host(store_);
@@ -195,6 +197,7 @@ public:
   }
 
   Result<Val, DispatchError> issue(std::uint32_t rep, std::size_t resource) override {
+    std::lock_guard lock(mutex_);
     auto any = wasmtime::component::ResourceHost(true, rep, binding_.resources[resource].host_type)
                    .to_any(store_);
     if (!any)
@@ -203,6 +206,7 @@ public:
   }
 
 private:
+  std::mutex mutex_;
   wasmtime::Store::Context store_;
   const BindingState &binding_;
 };
@@ -326,22 +330,18 @@ struct SocketFunction {
           plugs.empty() ? std::nullopt
                         : std::optional<Val>(entry(plugs.front(), outcome_of(plugs.front()))));
       break;
-    case Container::map: {
-      std::vector<std::pair<Val, Val>> entries;
-      entries.reserve(plugs.size());
-      for (const PlugState &plug : plugs)
-        entries.emplace_back(Val::string(plug.id), outcome_of(plug));
-      results[0] = wasmtime::component::Map(std::move(entries));
+    case Container::map:
+      results[0] = wasmtime::component::Map(
+          binding->fan_out.run<std::pair<Val, Val>>(index, plugs.size(), [&](std::size_t i) {
+            return std::pair(Val::string(plugs[i].id), outcome_of(plugs[i]));
+          }));
       break;
-    }
-    case Container::list: {
-      std::vector<Val> entries;
-      entries.reserve(plugs.size());
-      for (const PlugState &plug : plugs)
-        entries.push_back(entry(plug, outcome_of(plug)));
-      results[0] = wasmtime::component::List(std::move(entries));
+    case Container::list:
+      results[0] = wasmtime::component::List(
+          binding->fan_out.run<Val>(index, plugs.size(), [&](std::size_t i) {
+            return entry(plugs[i], outcome_of(plugs[i]));
+          }));
       break;
-    }
     }
     return std::monostate();
   }

@@ -2,6 +2,8 @@
 // with a cardinality; and host dispatch into them.
 #pragma once
 
+#include <chrono>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +15,7 @@
 #include <wasm_link/cardinality.hh>
 #include <wasm_link/dispatch_error.hh>
 #include <wasm_link/error.hh>
+#include <wasm_link/executor.hh>
 #include <wasm_link/interface.hh>
 #include <wasm_link/plugin.hh>
 #include <wasm_link/value.hh>
@@ -69,6 +72,15 @@ struct Plug {
   std::string id;
   PluginInstance plugin;
   std::map<std::string, Remap, std::less<>> remaps = {};
+};
+
+// When the plugins of one dispatch run in parallel (Binding::parallel).
+struct ParallelOptions {
+  // A dispatch goes parallel when the plugins' calls of its function took at
+  // least this long together the last time it was dispatched into them all
+  // (from the host or through a socket); cheaper calls stay on the calling
+  // thread, where handing them out would cost more than it saves. Zero: always.
+  std::chrono::nanoseconds min_cost = std::chrono::microseconds(100);
 };
 
 // A binding: a package's interfaces and the plugins that implement them, with
@@ -130,6 +142,34 @@ public:
                                                      std::string_view interface,
                                                      std::string_view function,
                                                      std::span<const Val> args) const;
+
+  // Dispatches as above on one of `executor`'s workers: returns at once, and the
+  // future gets the dispatch's outcome. The arguments are copied, and the
+  // binding lives until the dispatch ends. When the executor refuses the
+  // dispatch (it is shut down) or shuts down (or is destroyed) before the
+  // dispatch started, the future holds `executor-unavailable`, which no other
+  // dispatch gives. Do not wait for the future inside a host function
+  // that a plugin of this dispatch called: the dispatch waits for that plugin.
+  std::future<Result<DispatchResults, DispatchError>>
+  dispatch_async(Executor &executor, std::string_view interface, std::string_view function,
+                 std::span<const Val> args) const;
+  std::future<Result<DispatchResults, DispatchError>>
+  dispatch_to_async(Executor &executor, std::string_view plugin, std::string_view interface,
+                    std::string_view function, std::span<const Val> args) const;
+
+  // Lets the plugins of one dispatch into this binding (from the host, and
+  // through the sockets of its consumers) run on several threads at once: the
+  // dispatching one and `executor`'s workers, when their calls are worth it
+  // (`options`). Results keep ascending id order; a slow or failing plugin
+  // delays or fails only its own entry. A call with handles in its arguments
+  // goes to one plugin and is not parallel. While a plugin runs in one branch,
+  // another branch of the same dispatch that calls it (through a host function
+  // of yours) gets `lock-rejected` rather than waiting, as waiting could
+  // deadlock; so does one instance placed under two ids when its two entries
+  // happen to run at once. With an executor that is shut down, dispatches run
+  // one plugin after another again, as they do without one (null, the default).
+  // The switch is the binding's: for every handle and every consumer linked to it.
+  void parallel(std::shared_ptr<Executor> executor, ParallelOptions options = {}) const;
 
   // Drops a handle dispatch gave the host: the plugin that made the resource
   // drops it, so its destructor runs.
