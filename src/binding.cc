@@ -1,10 +1,12 @@
 #include <wasm_link/binding.hh>
 
+#include "async_call.hh"
 #include "binding_state.hh"
 
 #include <algorithm>
 #include <array>
 #include <set>
+#include <thread>
 
 namespace wasm_link {
 namespace detail {
@@ -146,6 +148,7 @@ void classify(Export &target) {
   for (const auto &[_, type] : target.params)
     checks->emplace_back(type);
   target.checks = std::move(checks);
+  target.is_async = target.type.async();
   const auto result = target.type.result();
   target.wraps_result = result && holds_handles(*result);
   target.unsupported = result ? unsupported_part(*result) : std::nullopt;
@@ -172,7 +175,7 @@ void drop_pending(PluginState &plugin) {
     plugin.has_pending_drops.store(false, std::memory_order_release);
   }
   for (const auto &handle : pending)
-    (void)handle.drop(plugin.store.context());
+    (void)drop_guest(plugin, handle);
 }
 
 // The handles a call is given to own, until their owner receives them. The
@@ -250,13 +253,12 @@ std::optional<DispatchError> wrap_result(const BindingState &binding, const Plug
   }
   if (!error)
     return std::nullopt;
-  auto context = plugin.store.context();
   for (std::size_t i = 0; i < found.size(); ++i) {
     if (i < reps.size()) {
       if (auto wrapped = binding.handles.take(reps[i]))
-        (void)wrapped->guest.drop(context);
+        (void)drop_guest(plugin, wrapped->guest);
     } else {
-      (void)found[i].first->get_resource().drop(context);
+      (void)drop_guest(plugin, found[i].first->get_resource());
     }
   }
   return error;
@@ -330,6 +332,45 @@ Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding,
   return out;
 }
 
+// What Wasmtime's sync call says, before running anything, of an export lifted
+// with the `async` option.
+constexpr std::string_view lifted_async_refusal =
+    "cannot synchronously call an async-lifted export; use `call_async` or `call_concurrent` "
+    "instead";
+
+// Calls the export, which the caller holds the plugin's lock for. Wasmtime's
+// sync call is cheaper and needs no event loop, but refuses, before running
+// anything, an export lifted with the `async` option (which the type does not
+// tell: an `async func` may be lifted without it, as wasm-link 0.4's are) and
+// every export of a store that must be entered asynchronously; each refusal is
+// remembered, and the call goes through the async call instead.
+wasmtime::Result<std::monostate> invoke(const Export &target, PluginState &plugin,
+                                        std::span<const Val> args, std::span<Val> results) {
+  wasmtime::Store::Context store = plugin.store.context();
+  if (!target.lifted_async && !plugin.async_entry) {
+    auto called = target.func.call(store, wasmtime::Span<const Val>(args.data(), args.size()),
+                                   wasmtime::Span<Val>(results.data(), results.size()));
+    if (called)
+      return called;
+    const std::string why = called.err().message();
+    if (why == async_store_refusal)
+      plugin.async_entry = true;
+    else if (why == lifted_async_refusal)
+      target.lifted_async = true;
+    else
+      return called;
+  }
+  return run_async_entry([&]() -> wasmtime::Result<std::monostate> {
+    wasmtime_error_t *error = nullptr;
+    run_to_end(wasmtime_component_func_call_async(
+        target.func.capi(), store.capi(), Val::to_capi(args.data()), args.size(),
+        Val::to_capi(results.data()), results.size(), &error));
+    if (error != nullptr)
+      return wasmtime::Error(error);
+    return std::monostate();
+  });
+}
+
 CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
                 std::string_view function, const Export &target, std::span<const Val> args,
                 Arguments arguments, HandleSide &side, ArgumentHandles *handles) {
@@ -339,7 +380,7 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
     return DispatchError::unsupported_type(*target.unsupported);
   if (auto problem = check_arguments(binding, plug, interface, function, target, args, arguments))
     return *problem;
-  auto lock = CallLock::acquire(*plug.plugin);
+  auto lock = CallLock::acquire(*plug.plugin, side.caller());
   if (!lock)
     return lock.err();
   PluginState &plugin = *plug.plugin;
@@ -375,9 +416,8 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
   }
   Val result(false);
   given.received();
-  auto called = target.func.call(plugin.store.context(),
-                                 wasmtime::Span<const Val>(call_args.data(), call_args.size()),
-                                 wasmtime::Span<Val>(&result, target.has_result ? 1 : 0));
+  auto called =
+      invoke(target, plugin, call_args, std::span<Val>(&result, target.has_result ? 1 : 0));
   if (handles != nullptr)
     for (const auto &use : handles->uses)
       if (use.own)
@@ -418,7 +458,7 @@ void drop_wrapped(const BindingState &binding, std::uint32_t rep) {
   }
   // A destructor that traps leaves the owner unusable until restarted; its next
   // call reports that. The consumer's drop itself succeeds.
-  (void)taken->guest.drop(plugin.store.context());
+  (void)drop_guest(plugin, taken->guest);
 }
 
 BindingState::~BindingState() {
@@ -431,7 +471,7 @@ BindingState::~BindingState() {
       plugin.defer_drop(std::move(wrapped.guest));
       continue;
     }
-    (void)wrapped.guest.drop(plugin.store.context());
+    (void)drop_guest(plugin, wrapped.guest);
   }
 }
 
@@ -523,6 +563,7 @@ public:
   Result<Val, DispatchError> issue(std::uint32_t rep, std::size_t resource) override {
     return binding_.host->issue(rep, resource);
   }
+  detail::Caller caller() const noexcept override { return detail::Caller::host; }
 
 private:
   const detail::BindingState &binding_;

@@ -36,6 +36,11 @@ struct Export {
   // The parameters' types read once, for checking host arguments; shared by
   // the plugins of a binding, whose exports are equivalent.
   std::shared_ptr<const std::vector<TypeCheck>> checks;
+  // An `async func`; and one found lifted with the `async` option, which only
+  // Wasmtime's async call runs (see invoke in src/binding.cc; set under the
+  // plugin's lock, like `func`).
+  bool is_async = false;
+  mutable bool lifted_async = false;
 };
 
 // The type every plugin of a binding must export one function with.
@@ -116,6 +121,8 @@ public:
   virtual Result<std::uint32_t, DispatchError> rep(const wasmtime::component::ResourceAny &handle,
                                                    std::size_t resource, bool take) = 0;
   virtual Result<Val, DispatchError> issue(std::uint32_t rep, std::size_t resource) = 0;
+  // Who makes the call: the host, or a consumer through its socket.
+  virtual Caller caller() const noexcept = 0;
 };
 
 // The handles among a call's arguments, read before the call is routed: the

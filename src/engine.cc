@@ -74,11 +74,30 @@ wasmtime::Config default_config() {
   config.wasm_component_model_map(true);
   // Wasmtime's support for concurrent component execution costs every call a
   // task made and retired (about half of a host call, a third of a socket call;
-  // docs/BENCHMARKS.md). The runtime calls plugins synchronously and refuses
-  // future and stream values at plugin boundaries, so it is off by default; an
-  // embedder that needs it turns it back on.
+  // docs/BENCHMARKS.md). Only components with async functions need it
+  // (concurrent_config).
   config.concurrency_support(false);
   return config;
+}
+
+wasmtime::Config concurrent_config() {
+  wasmtime::Config config = default_config();
+  config.concurrency_support(true);
+  config.wasm_component_model_async(true);
+  config.wasm_component_model_more_async_builtins(true);
+  config.wasm_component_model_async_stackful(true);
+  wasm_link_config_component_model_error_context_set(config.capi(), true);
+  return config;
+}
+
+bool needs_concurrency(std::span<const std::uint8_t> component) {
+  if (is_binary(component))
+    return wasm_link_component_needs_concurrency(component.data(), component.size());
+  if (!looks_like_text(component))
+    return false;
+  auto binary = wat_to_wasm(component, "<component>");
+  return binary &&
+         wasm_link_component_needs_concurrency(binary.ok_ref().data(), binary.ok_ref().size());
 }
 
 Result<wasmtime::component::Component> compile_component(wasmtime::Engine &engine,
@@ -87,22 +106,24 @@ Result<wasmtime::component::Component> compile_component(wasmtime::Engine &engin
   auto fail = [&](const std::string &why) {
     return Error(Error::Kind::load, "cannot compile component `" + std::string(name) + "`: " + why);
   };
-  if (is_binary(bytes)) {
-    auto component = wasmtime::component::Component::compile(
-        engine, wasmtime::Span<uint8_t>(const_cast<std::uint8_t *>(bytes.data()), bytes.size()));
-    if (!component)
-      return fail(component.err().message());
-    return component.ok();
+  std::vector<std::uint8_t> converted;
+  if (!is_binary(bytes)) {
+    auto wasm = wat_to_wasm(bytes, name);
+    if (!wasm)
+      return fail(wasm.err().message());
+    converted = std::move(wasm.ok_ref());
+    bytes = converted;
   }
-  auto wasm = wat_to_wasm(bytes, name);
-  if (!wasm)
-    return fail(wasm.err().message());
-  auto &binary = wasm.ok_ref();
   auto component = wasmtime::component::Component::compile(
-      engine, wasmtime::Span<uint8_t>(binary.data(), binary.size()));
-  if (!component)
-    return fail(component.err().message());
-  return component.ok();
+      engine, wasmtime::Span<uint8_t>(const_cast<std::uint8_t *>(bytes.data()), bytes.size()));
+  if (component)
+    return component.ok();
+  std::string why = component.err().message();
+  if (why.find("async") != std::string::npos &&
+      wasm_link_component_needs_concurrency(bytes.data(), bytes.size()))
+    why += "\n(the component uses component-model async: its engine must be made from "
+           "wasm_link::concurrent_config())";
+  return fail(why);
 }
 
 Result<wasmtime::component::Component>

@@ -13,7 +13,7 @@ std::string type_name(const wasmtime::component::FuncType &type) {
 }
 
 std::string type_name(const wasmtime::component::FuncType &type, const ResourceNamer &names) {
-  std::string out = "func(";
+  std::string out = type.async() ? "async func(" : "func(";
   for (std::size_t i = 0; i < type.param_count(); ++i) {
     auto param = type.param_nth(i);
     out += (i ? ", " : "") + std::string(param->first) + ": " + type_name(param->second, names);

@@ -1,7 +1,9 @@
 #include <wasm_link/plugin.hh>
 
+#include "async_call.hh"
 #include "binding_state.hh"
 #include "plugin_state.hh"
+#include "shim.h"
 #include "wasi.hh"
 
 #include <algorithm>
@@ -18,23 +20,30 @@ CallChain &CallChain::current() noexcept {
   return chain;
 }
 
-Result<CallLock, DispatchError> CallLock::acquire(PluginState &plugin) {
+Result<CallLock, DispatchError> CallLock::acquire(PluginState &plugin, Caller caller) {
   CallChain &chain = CallChain::current();
+  // Entered by a host function dispatching from inside a call: not a socket call.
+  const bool reentry = caller == Caller::host && chain.innermost != nullptr;
+  bool through_sockets_only = caller == Caller::socket;
   // A thread holds no plugin outside its chain, so past this walk the mutex is
   // not this thread's.
-  for (const PluginState *held = chain.innermost; held != nullptr; held = held->caller)
+  for (const PluginState *held = chain.innermost; held != nullptr; held = held->caller) {
     if (held == &plugin)
       return DispatchError::lock_rejected("the plugin is running a call that led to this one");
+    through_sockets_only = through_sockets_only && !held->reentry;
+  }
   if (!plugin.mutex.try_lock()) {
     // Held by another branch of this tree, or by another tree, which is the
-    // only one worth waiting for. Every plugin a tree holds has `held_by` set
-    // before its holder asks for the next one, so two branches cannot each wait
-    // for a plugin the other holds.
-    if (chain.tree != nullptr && plugin.held_by.load() == chain.tree)
+    // only one worth waiting for, unless this call and the chain that led to
+    // it are socket calls (see CallLock). Every plugin a tree holds has
+    // `held_by` set before its holder asks for the next one, so two branches
+    // cannot each wait for a plugin the other holds.
+    if (chain.tree != nullptr && plugin.held_by.load() == chain.tree && !through_sockets_only)
       return DispatchError::lock_rejected(
           "another branch of this parallel dispatch is running the plugin");
     plugin.mutex.lock();
   }
+  plugin.reentry = reentry;
   const bool rooted = chain.tree == nullptr;
   if (rooted)
     chain.tree = &chain;
@@ -55,6 +64,57 @@ CallLock::~CallLock() {
   plugin_->held_by.store(nullptr);
   plugin_->mutex.unlock();
 }
+
+bool imports_async(const wasmtime::Engine &engine,
+                   const wasmtime::component::Component &component) {
+  const auto type = component.type();
+  for (std::size_t i = 0; i < type.import_count(engine); ++i) {
+    auto [_, item] = *type.import_nth(engine, i);
+    if (item.is_component_func() && item.component_func().async())
+      return true;
+    if (!item.is_component_instance())
+      continue;
+    const auto &instance = item.component_instance();
+    for (std::size_t j = 0; j < instance.export_count(engine); ++j) {
+      auto [__, member] = *instance.export_nth(engine, j);
+      if (member.is_component_func() && member.component_func().async())
+        return true;
+    }
+  }
+  return false;
+}
+
+wasmtime::Result<std::monostate> drop_guest(PluginState &plugin,
+                                            const wasmtime::component::ResourceAny &handle) {
+  wasmtime::Store::Context store = plugin.store.context();
+  // The handle came from a call, which found out which entry points the store takes.
+  if (!plugin.async_entry)
+    return handle.drop(store);
+  return run_async_entry([&]() -> wasmtime::Result<std::monostate> {
+    if (wasmtime_error_t *error =
+            wasm_link_component_resource_any_drop_async(store.capi(), handle.capi()))
+      return wasmtime::Error(error);
+    return std::monostate();
+  });
+}
+
+namespace {
+
+wasmtime::Result<wasmtime::component::Instance>
+instantiate_async(wasmtime::component::Linker &linker, wasmtime::Store::Context store,
+                  const wasmtime::component::Component &component) {
+  return run_async_entry([&]() -> wasmtime::Result<wasmtime::component::Instance> {
+    wasmtime_component_instance_t instance{};
+    wasmtime_error_t *error = nullptr;
+    run_to_end(wasmtime_component_linker_instantiate_async(linker.capi(), store.capi(),
+                                                           component.capi(), &instance, &error));
+    if (error != nullptr)
+      return wasmtime::Error(error);
+    return wasmtime::component::Instance(instance);
+  });
+}
+
+} // namespace
 
 Result<std::monostate> start(PluginState &plugin, const wasmtime::Engine &engine,
                              wasmtime::component::Linker &linker) {
@@ -79,7 +139,10 @@ Result<std::monostate> start(PluginState &plugin, const wasmtime::Engine &engine
   auto limited = apply_limits_at_instantiation(engine, plugin);
   if (!limited)
     return limited.err();
-  auto instance = linker.instantiate(plugin.store.context(), plugin.component);
+  plugin.async_entry = false;
+  auto instance = imports_async(plugin.engine, plugin.component)
+                      ? instantiate_async(linker, plugin.store.context(), plugin.component)
+                      : linker.instantiate(plugin.store.context(), plugin.component);
   if (!instance)
     return Error(Error::Kind::instantiate, "cannot instantiate plugin: " +
                                                describe_failure(plugin, instance.err().message()));

@@ -40,6 +40,9 @@ struct PluginState {
   std::shared_ptr<Ticker> ticker; // while the plugin has a timeout
   // The linker of a plugin made by Plugin::link (it holds the sockets), for restart.
   std::optional<wasmtime::component::Linker> linker;
+  // The store refused a sync entry point (async_store_refusal): calls and drops
+  // go through the async ones. Under `mutex`; reset by start().
+  bool async_entry = false;
   // Counts instances: function handles cached for another generation belong to
   // a store that is gone (see Export).
   std::uint64_t generation = 0;
@@ -49,6 +52,9 @@ struct PluginState {
   // the plugin its holder held before this one (see CallChain).
   std::atomic<const void *> held_by = nullptr;
   PluginState *caller = nullptr;
+  // It was entered by a host function's dispatch from inside another call (see
+  // CallLock); valid like `caller`.
+  bool reentry = false;
   // Guest handles whose drop was asked for while this thread was inside a call
   // into the plugin; dropped when its lock is next taken.
   std::mutex pending_mutex;
@@ -115,14 +121,21 @@ private:
   CallChain saved_;
 };
 
+// Who makes a call: the host (Binding::dispatch, maybe from a host function
+// inside another call) or a consumer through its socket.
+enum class Caller { host, socket };
+
 // Holds a plugin for the length of one call. Callers from other call trees wait
 // their turn; a call into a plugin its own tree holds is refused with
 // `lock-rejected` instead of deadlocking: a plugin up its chain (A -> B -> A),
 // or one that another parallel branch of the same dispatch is running (which
-// might be waiting for a plugin this branch holds).
+// might be waiting for a plugin this branch holds). Except that a socket call
+// whose chain went through sockets only waits for the other branch: socket
+// calls follow the graph, where a plugin reaches only plugins instantiated
+// before it, so two such branches never wait for each other.
 class CallLock {
 public:
-  static Result<CallLock, DispatchError> acquire(PluginState &plugin);
+  static Result<CallLock, DispatchError> acquire(PluginState &plugin, Caller caller = Caller::host);
   CallLock(CallLock &&other) noexcept
       : plugin_(std::exchange(other.plugin_, nullptr)), rooted_(other.rooted_) {}
   CallLock &operator=(CallLock &&) = delete;

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <wasi.h>
 #include <wasm.h>
+#include <wasmtime/component/linker.h>
+#include <wasmtime/component/val.h>
 #include <wasmtime/error.h>
 #include <wasmtime/store.h>
 
@@ -52,6 +54,32 @@ void wasm_link_store_set_hostcall_fuel(wasmtime_store_t *store, size_t bytes);
  * environment; WAST_STRICT_COMPONENT_INDICES=1 still refuses it. */
 wasmtime_error_t *wasm_link_wat2wasm(const char *wat, size_t wat_len, const char *path,
                                      size_t path_len, wasm_byte_vec_t *ret);
+
+/* As wasmtime_component_linker_instance_add_func, for an import of an `async
+ * func` type, which Wasmtime links only to a concurrent host function. The
+ * callback runs to completion inside the call, as a sync one does. Fails when
+ * the engine lacks concurrency support. */
+wasmtime_error_t *wasm_link_component_linker_instance_add_func_concurrent(
+    wasmtime_component_linker_instance_t *linker_instance, const char *name, size_t name_len,
+    wasmtime_component_func_callback_t callback, void *data, void (*finalizer)(void *));
+
+/* Whether the binary component in `bytes` needs Wasmtime's concurrency support
+ * to compile: an `async func`, `future`, `stream` or `error-context` type, the
+ * `async` canonical option, or an async built-in. Reads types, not code; false
+ * for bytes it cannot parse. */
+bool wasm_link_component_needs_concurrency(const uint8_t *bytes, size_t len);
+
+/* As wasmtime_component_resource_any_drop, through Wasmtime's async entry
+ * point (driven to its end on this thread), which a store that links an async
+ * host function requires. Not from inside another store's async call on this
+ * thread. */
+wasmtime_error_t *
+wasm_link_component_resource_any_drop_async(wasmtime_context_t *store,
+                                            const wasmtime_component_resource_any_t *resource);
+
+/* Turns the component model's `error-context` type and built-ins on or off. */
+void wasm_link_config_component_model_error_context_set(wasm_config_t *config, bool enable);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,6 +3,7 @@
 // import declares, read once at link time (docs/ABI.md, "What a consumer sees
 // through a socket").
 #include "binding_state.hh"
+#include "shim.h"
 
 #include <array>
 #include <set>
@@ -204,6 +205,7 @@ public:
       return DispatchError::resource_handle_conversion_failed(any.err().message());
     return Val(any.ok());
   }
+  Caller caller() const noexcept override { return Caller::socket; }
 
 private:
   std::mutex mutex_;
@@ -378,6 +380,32 @@ Result<ResourceNames> imported_resources(const wasmtime::Engine &engine,
   return names;
 }
 
+// LinkerInstance::add_func for an import of an `async func` type, through the
+// shim's concurrent host function (src/shim.h): `f` runs to completion within
+// the call, as it does for a sync import.
+template <typename F>
+wasmtime::Result<std::monostate> add_concurrent_func(wasmtime::component::LinkerInstance &instance,
+                                                     std::string_view name, F f) {
+  auto callback = [](void *env, wasmtime_context_t *store,
+                     const wasmtime_component_func_type_t *type, wasmtime_component_val_t *args,
+                     std::size_t nargs, wasmtime_component_val_t *results,
+                     std::size_t nresults) -> wasmtime_error_t * {
+    static_assert(sizeof(Val) == sizeof(wasmtime_component_val_t));
+    auto *raw = const_cast<wasmtime_component_func_type_t *>(type);
+    auto result = (*static_cast<F *>(env))(wasmtime::Store::Context(store),
+                                           *wasmtime::component::FuncType::from_capi(&raw),
+                                           wasmtime::Span<Val>(Val::from_capi(args), nargs),
+                                           wasmtime::Span<Val>(Val::from_capi(results), nresults));
+    return result ? nullptr : result.err().capi_release();
+  };
+  auto finalize = [](void *env) { delete static_cast<F *>(env); };
+  auto *env = new F(std::move(f));
+  if (wasmtime_error_t *error = wasm_link_component_linker_instance_add_func_concurrent(
+          instance.capi(), name.data(), name.size(), callback, env, finalize))
+    return wasmtime::Error(error);
+  return std::monostate();
+}
+
 // One socket import's member: a resource whose drop reaches the plugin that
 // made it, or a function that dispatches into the binding, shaped for the
 // binding's cardinality and checked against the binding's type.
@@ -437,10 +465,16 @@ private:
       if (auto why = signature_mismatch(type, names_, shape.ok_ref(), *expected.type,
                                         expected.names.get(), expected.handles))
         return fail(": `" + std::string(name) + "` " + *why + " (" + expected.origin + ")");
-    auto added = instance_.add_func(
-        name,
-        SocketFunction{binding_, interface_, std::string(name), slot->second, function.kind,
-                       shape.ok(), expected.type ? Arguments::unchecked : Arguments::checked});
+    SocketFunction socket{binding_,
+                          interface_,
+                          std::string(name),
+                          slot->second,
+                          function.kind,
+                          shape.ok(),
+                          expected.type ? Arguments::unchecked : Arguments::checked};
+    // Wasmtime links an `async func` import only to a concurrent host function.
+    auto added = type.async() ? add_concurrent_func(instance_, name, std::move(socket))
+                              : instance_.add_func(name, std::move(socket));
     if (!added)
       return fail(": cannot define `" + std::string(name) + "`: " + added.err().message());
     return std::monostate();

@@ -15,11 +15,26 @@ namespace wasm_link {
 // A configuration with what plugins rely on turned on: the component model and
 // its `map` type. Start from it and add what you need (fuel, epochs, ...).
 //
-// Wasmtime's concurrency support is off: plugins are called synchronously, and
-// its per-call bookkeeping would be about half of a host call. To turn on
-// component-model async, call `concurrency_support(true)` too: Wasmtime's C API
-// aborts the process when an Engine is made with the one but not the other.
+// Wasmtime's concurrency support is off: its per-call bookkeeping would be about
+// half of a host call. Components with async functions need it: see
+// concurrent_config.
 wasmtime::Config default_config();
+
+// default_config with Wasmtime's concurrency support and component-model async
+// on (its built-ins, stackful form and `error-context` too): an engine for graphs with plugins
+// that needs_concurrency says need it. Every call into a plugin of such an
+// engine costs about twice as much (docs/BENCHMARKS.md), async or not, so use it
+// only where a component needs it. (Wasmtime's C API aborts the process when an
+// Engine is made with only one of `concurrency_support` and
+// `wasm_component_model_async`; this sets both.)
+wasmtime::Config concurrent_config();
+
+// Whether a component (binary or text) needs an engine from concurrent_config:
+// it has `async func`s, `future`, `stream` or `error-context` types, or uses
+// component-model async in its canonical functions. Reads the component's
+// types, not its code. False for bytes that are no component (compiling them
+// says why).
+bool needs_concurrency(std::span<const std::uint8_t> component);
 
 // The compile cache's folder unless told otherwise: `$WASM_LINK_CACHE_DIR/components`,
 // else `$XDG_CACHE_HOME/wasm-link/components`, else `$HOME/.cache/wasm-link/components`;

@@ -5,6 +5,7 @@
 // (each waits for another to arrive), never by timing.
 #include "support.hh"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <future>
@@ -285,6 +286,34 @@ TEST_F(Parallel, ThroughASocketPluginsRunAtOnceAndKeepTheirEntries) {
             "[(\"a\", ok(1)), (\"b\", err(runtime-exception(\"error while executing at wasm "
             "backtrace:\\n    0:     0xad - m!<wasm function 1>\\n\\nCaused by:\\n    wasm trap: "
             "wasm `unreachable` instruction executed\"))), (\"c\", ok(3))]");
+}
+
+// Two branches whose plugins both reach one plugin through their sockets: the
+// second waits for the first instead of being refused, since socket calls
+// follow the graph and cannot wait for each other in a circle.
+TEST_F(Parallel, BranchesMeetingAtAPluginThroughSocketsTakeTurns) {
+  auto shared = workers({{"z"}});
+  std::atomic<int> inside{0}, overlapped{0};
+  on_run = [&](const std::string &) {
+    if (inside.fetch_add(1) > 0)
+      overlapped.fetch_add(1);
+    std::this_thread::sleep_for(100ms); // the other branch arrives meanwhile
+    inside.fetch_sub(1);
+    return 7u;
+  };
+  auto relays = take(Binding::create(
+      "test:relay",
+      {{"run", take(Interface::from_component(engine_, load(engine_, "parallel/relay.wat"),
+                                              "test:relay/run"))}},
+      Cardinality::any,
+      {{"r1", take(Plugin(load(engine_, "parallel/relay.wat"))
+                       .link(engine_, wasmtime::component::Linker(engine_), {shared}))},
+       {"r2", take(Plugin(load(engine_, "parallel/relay.wat"))
+                       .link(engine_, wasmtime::component::Linker(engine_), {shared}))}}));
+  relays.parallel(executor_, {.min_cost = 0ns});
+  EXPECT_EQ(outcome(relays.dispatch("run", "relay-run", {})),
+            "r1: [(\"z\", ok(7))]; r2: [(\"z\", ok(7))]");
+  EXPECT_EQ(overlapped.load(), 0) << "z ran one call at a time";
 }
 
 TEST_F(Parallel, DispatchAsyncGivesTheResultsThroughAFuture) {

@@ -407,10 +407,7 @@ TEST_F(Resources, HandleFloodHitsOnlyTheFloodingPlugin) {
 }
 
 TEST(UnsupportedTypes, FutureAndStreamAreRefusedBeforeThePluginRuns) {
-  wasmtime::Config config = default_config();
-  config.concurrency_support(true); // which component-model async needs
-  config.wasm_component_model_async(true);
-  wasmtime::Engine engine(std::move(config));
+  wasmtime::Engine engine(concurrent_config()); // which future and stream types need
   wasmtime::component::Linker linker(engine);
   auto component = load(engine, "resources/future.wat");
   auto interface = take(Interface::from_component(engine, component, "test:res/futures"));

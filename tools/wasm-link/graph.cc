@@ -1,6 +1,7 @@
 #include "graph.hh"
 
 #include "output.hh"
+#include <wasm_link/files.hh>
 
 #include <iostream>
 #include <mutex>
@@ -146,11 +147,24 @@ void print_plugin_line(std::string_view id, std::string_view, std::string_view l
   std::cerr << out << std::flush;
 }
 
+namespace {} // namespace
+
+bool uses_async(const std::filesystem::path &component, const LoadOptions &load) {
+  auto bytes = read_regular_file(component, load.max_file_bytes);
+  return bytes && needs_concurrency(bytes.ok_ref());
+}
+
 namespace {
 
-// An engine with fuel metering and epochs only where some plugin needs them.
-wasmtime::Engine graph_engine(const Manifest &m, const DefaultLimits &defaults) {
-  wasmtime::Config config = default_config();
+// A graph with nothing in it yet, with an engine that has concurrency support,
+// fuel metering and epochs only where some plugin needs them: each costs every
+// call into every plugin of the engine.
+Graph empty_graph(const Manifest &m, const DefaultLimits &defaults, const LoadOptions &load) {
+  std::set<std::string, std::less<>> async_plugins;
+  for (const auto &[id, plugin] : m.plugins)
+    if (uses_async(plugin.component, load))
+      async_plugins.insert(id);
+  wasmtime::Config config = async_plugins.empty() ? default_config() : concurrent_config();
   bool fuel = false, epochs = false;
   for (const auto &[_, plugin] : m.plugins) {
     fuel = fuel || plugin.initial_fuel || plugin.fuel_per_call;
@@ -158,16 +172,16 @@ wasmtime::Engine graph_engine(const Manifest &m, const DefaultLimits &defaults) 
   }
   config.consume_fuel(fuel);
   config.epoch_interruption(epochs);
-  return wasmtime::Engine(std::move(config));
+  return Graph{wasmtime::Engine(std::move(config)), {}, {}, std::move(async_plugins)};
 }
 
 // Builds a manifest's graph: plugins in socket order, each binding once its
 // plugins are instantiated.
 class GraphBuilder {
 public:
-  GraphBuilder(const Manifest &m, const DefaultLimits &defaults)
-      : m_(m), defaults_(defaults),
-        file_(m.file.string()), graph_{graph_engine(m, defaults), {}, {}} {}
+  GraphBuilder(const Manifest &m, const DefaultLimits &defaults, const LoadOptions &load)
+      : m_(m), defaults_(defaults), file_(m.file.string()), graph_(empty_graph(m, defaults, load)) {
+  }
 
   Result<Graph, GraphError> build(const LoadOptions &load) {
     for (const auto &[id, plugin] : m_.plugins) {
@@ -272,7 +286,7 @@ private:
 
 Result<Graph, GraphError> build_graph(const Manifest &m, const LoadOptions &load,
                                       const DefaultLimits &defaults) {
-  return GraphBuilder(m, defaults).build(load);
+  return GraphBuilder(m, defaults, load).build(load);
 }
 
 } // namespace wasm_link::tool
@@ -301,9 +315,10 @@ std::optional<ExportedInterface> exported_interface(std::string_view name) {
 Result<Graph, GraphError> build_single(const std::filesystem::path &file,
                                        std::string_view interface, const LoadOptions &load,
                                        const DefaultLimits &defaults) {
-  wasmtime::Config config = default_config();
+  const bool concurrent = uses_async(file, load);
+  wasmtime::Config config = concurrent ? concurrent_config() : default_config();
   config.epoch_interruption(defaults.timeout_ms > 0);
-  Graph graph{wasmtime::Engine(std::move(config)), {}, {}};
+  Graph graph{wasmtime::Engine(std::move(config)), {}, {}, {}};
   auto component = load_component(graph.engine, file, load);
   if (!component)
     return GraphError{Exit::load, component.err().message()};
@@ -351,6 +366,8 @@ Result<Graph, GraphError> build_single(const std::filesystem::path &file,
   if (!binding)
     return GraphError{Exit::load, binding.err().message()};
   graph.plugins.emplace(id, instance.ok());
+  if (concurrent)
+    graph.async_plugins.insert(id);
   graph.bindings.emplace(chosen.package, binding.ok());
   return graph;
 }

@@ -10,6 +10,9 @@ struct Graph {
   wasmtime::Engine engine;
   std::map<std::string, Binding, std::less<>> bindings; // by local name
   std::map<std::string, PluginInstance, std::less<>> plugins;
+  // Plugins whose components use component-model async; when there are any,
+  // the engine has Wasmtime's concurrency support (concurrent_config).
+  std::set<std::string, std::less<>> async_plugins;
 };
 
 // Exit codes of the command (see `wasm-link --help`).
@@ -31,6 +34,10 @@ struct DefaultLimits {
   std::int64_t max_memory_bytes = std::int64_t(512) << 20;
   std::int64_t max_result_bytes = std::int64_t(64) << 20;
 };
+
+// Whether the component file needs Wasmtime's concurrency support (its engine
+// then gets it); false for a file that cannot be read (loading it says why).
+bool uses_async(const std::filesystem::path &component, const LoadOptions &load);
 
 Result<Graph, GraphError> build_graph(const Manifest &manifest, const LoadOptions &load,
                                       const DefaultLimits &defaults);

@@ -32,7 +32,7 @@ void print_check(const Manifest &m, const Graph &graph) {
       for (const auto &socket : plugin.sockets)
         std::cout << " " << socket;
     }
-    std::cout << "\n";
+    std::cout << (graph.async_plugins.contains(id) ? ", async" : "") << "\n";
     if (!plugin.wasi) {
       std::cout << "    wasi: none\n";
       continue;
@@ -76,6 +76,7 @@ void print_check_json(const Manifest &m, const Graph &graph) {
     plugins.add(json::Object{{"id", id},
                              {"component", plugin.component.filename().string()},
                              {"sockets", sockets},
+                             {"async", graph.async_plugins.contains(id)},
                              {"wasi", wasi}});
   }
   json::Array bindings;
@@ -267,7 +268,7 @@ int graph(const std::string &file) {
 }
 
 int inspect(const std::string &file, const Options &options) {
-  wasmtime::Engine engine(default_config());
+  wasmtime::Engine engine(uses_async(file, options.load) ? concurrent_config() : default_config());
   auto component = load_component(engine, file, options.load);
   if (!component)
     return fail(Exit::load, component.err().message());

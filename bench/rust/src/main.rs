@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use wasm_link::cardinality::{Any, ExactlyOne};
 use wasm_link::{
     Binding, Component, Engine, Function, FunctionKind, Interface, Linker, Plugin, PluginContext,
-    PluginInstanceSync, ResourceTable, ReturnKind, Val,
+    PluginInstanceAsync, PluginInstanceSync, ResourceTable, ReturnKind, Val,
 };
 
 // The batch sizes of bench/support.hh.
@@ -97,6 +97,89 @@ impl Fixtures {
         Plugin::new(component.clone(), ctx())
             .link(&self.engine, Linker::new(&self.engine), vec![socket.into()])
             .unwrap_or_else(|e| fail(&format!("cannot link: {e:#}")))
+    }
+}
+
+// The async fixtures, compiled for an engine with concurrency support.
+struct AsyncFixtures {
+    engine: Engine,
+    provider: Component,
+    consumer: Component,
+    executor: futures::executor::ThreadPool,
+}
+
+type AsyncOne =
+    Binding<String, Ctx, ExactlyOne<String, PluginInstanceAsync<Ctx>>, PluginInstanceAsync<Ctx>>;
+
+impl AsyncFixtures {
+    fn load(folder: &Path) -> AsyncFixtures {
+        let mut config = wasmtime::Config::new();
+        config.wasm_component_model(true);
+        config.wasm_component_model_map(true);
+        config.concurrency_support(true);
+        config.wasm_component_model_async(true);
+        let engine = Engine::new(&config).expect("engine");
+        let compile = |name: &str| {
+            let path = folder.join(name);
+            Component::from_file(&engine, &path)
+                .unwrap_or_else(|e| fail(&format!("cannot compile {}: {e:#}", path.display())))
+        };
+        AsyncFixtures {
+            provider: compile("provider_async.wat"),
+            consumer: compile("consumer_async.wat"),
+            executor: futures::executor::ThreadPool::builder()
+                .pool_size(1)
+                .create()
+                .unwrap_or_else(|e| fail(&format!("cannot start a thread pool: {e}"))),
+            engine,
+        }
+    }
+
+    fn provider(&self) -> AsyncOne {
+        let linker = Linker::new(&self.engine);
+        let instance = futures::executor::block_on(
+            Plugin::new(self.provider.clone(), ctx()).instantiate_async(
+                &self.engine,
+                &linker,
+                self.executor.clone(),
+            ),
+        )
+        .unwrap_or_else(|e| fail(&format!("cannot instantiate: {e:#}")));
+        let api = Interface::new(
+            HashMap::from([(
+                "get-u32".to_string(),
+                Function::new_async(FunctionKind::Freestanding, ReturnKind::AssumeNoResources),
+            )]),
+            HashSet::new(),
+        );
+        Binding::new(
+            "bench:provider",
+            HashMap::from([("api".to_string(), api)]),
+            ExactlyOne("provider".to_string(), instance),
+        )
+    }
+
+    fn consumer(&self, socket: AsyncOne) -> AsyncOne {
+        let instance =
+            futures::executor::block_on(Plugin::new(self.consumer.clone(), ctx()).link_async(
+                &self.engine,
+                Linker::new(&self.engine),
+                vec![socket],
+                self.executor.clone(),
+            ))
+            .unwrap_or_else(|e| fail(&format!("cannot link: {e:#}")));
+        let run = Interface::new(
+            HashMap::from([(
+                "call-u32".to_string(),
+                Function::new_async(FunctionKind::Freestanding, ReturnKind::AssumeNoResources),
+            )]),
+            HashSet::new(),
+        );
+        Binding::new(
+            "bench:consumer",
+            HashMap::from([("run".to_string(), run)]),
+            ExactlyOne("consumer".to_string(), instance),
+        )
     }
 }
 
@@ -464,6 +547,47 @@ fn main() {
             })
         });
     }
+
+    // The async cases (bench/async): `async func`s through the crate's async
+    // API, on an engine with concurrency support, each dispatch awaited on
+    // this thread, the crate's tasks on a one-worker pool.
+    run("async/host_u32", &mut |o| {
+        let a = AsyncFixtures::load(&fixtures);
+        let binding = a.provider();
+        let got = one_value(futures::executor::block_on(binding.dispatch_async(
+            "api",
+            "get-u32",
+            &[],
+        )));
+        expect("async get-u32", &got, &Val::U32(42));
+        measure(o, 1, || {
+            black_box(futures::executor::block_on(binding.dispatch_async(
+                "api",
+                "get-u32",
+                &[],
+            )))
+            .ok();
+        })
+    });
+
+    run("async/socket_u32", &mut |o| {
+        let a = AsyncFixtures::load(&fixtures);
+        let relay = a.consumer(a.provider());
+        let n = [Val::U32(SOCKET_CALLS)];
+        expect(
+            "async call-u32",
+            &one_value(futures::executor::block_on(
+                relay.dispatch_async("run", "call-u32", &n),
+            )),
+            &Val::U32(42 * SOCKET_CALLS),
+        );
+        measure(o, SOCKET_CALLS as u64, || {
+            black_box(futures::executor::block_on(
+                relay.dispatch_async("run", "call-u32", &n),
+            ))
+            .ok();
+        })
+    });
 
     run("resource_round_trip", &mut |o| {
         use FunctionKind::{Freestanding, Method};

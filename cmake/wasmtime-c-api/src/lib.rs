@@ -317,3 +317,228 @@ fn legacy_wat2wasm(text: &str, path: Option<&std::path::Path>) -> Result<Vec<u8>
     let mut wat = parser::parse::<wast_legacy::Wat>(&buffer).map_err(located)?;
     wat.encode().map_err(located)
 }
+
+/// Defines `name` in `linker_instance` as a host function that satisfies an
+/// import of an `async func` type: Wasmtime refuses to link such an import to a
+/// function made by `wasmtime_component_linker_instance_add_func` ("sync-style"),
+/// and its C API has no other kind. Takes what that function takes and calls
+/// `callback` the same way, with the same value conversions; the call completes
+/// before the callback returns (the function never suspends the caller), so a
+/// consumer that lowers the import without the `async` option blocks on it as on
+/// a sync import. Fails when the engine lacks `concurrency_support`.
+/// `linker_instance` must be live; `finalizer(data)` runs when the linker goes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_component_linker_instance_add_func_concurrent(
+    linker_instance: *mut wasmtime_component_linker_instance_t<'_>,
+    name: *const u8,
+    name_len: usize,
+    callback: wasmtime_component_func_callback_t,
+    data: *mut c_void,
+    finalizer: Option<extern "C" fn(*mut c_void)>,
+) -> Option<Box<wasmtime_error_t>> {
+    // `wasmtime_component_linker_instance_t` is `#[repr(transparent)]` around one
+    // `LinkerInstance` (its field is private to the C API crate).
+    let linker_instance = unsafe {
+        &mut *linker_instance
+            .cast::<wasmtime::component::LinkerInstance<'_, WasmtimeStoreData>>()
+    };
+    // Made first, so that `finalizer` runs whatever happens.
+    let host = Arc::new(HostFunction { callback, data, finalizer });
+    let name = unsafe { std::slice::from_raw_parts(name, name_len) };
+    let Ok(name) = std::str::from_utf8(name) else {
+        return Some(Box::new(wasmtime::Error::msg("host function name is not valid UTF-8").into()));
+    };
+    let result = linker_instance.func_new_concurrent(name, move |accessor, ty, args, results| {
+        let host = Arc::clone(&host);
+        Box::pin(async move {
+            accessor.with(|mut access| {
+                host.call(access.as_context_mut(), ty, args, results)
+            })
+        })
+    });
+    match result {
+        Ok(()) => None,
+        Err(error) => Some(Box::new(error.into())),
+    }
+}
+
+use wasmtime::AsContextMut;
+
+struct HostFunction {
+    callback: wasmtime_component_func_callback_t,
+    data: *mut c_void,
+    finalizer: Option<extern "C" fn(*mut c_void)>,
+}
+
+// As for `Sink`: the embedder's callback and data are its to make thread-safe.
+unsafe impl Send for HostFunction {}
+unsafe impl Sync for HostFunction {}
+
+impl HostFunction {
+    fn call(
+        &self,
+        store: WasmtimeStoreContextMut<'_>,
+        ty: wasmtime::component::types::ComponentFunc,
+        args: &[wasmtime::component::Val],
+        results: &mut [wasmtime::component::Val],
+    ) -> wasmtime::Result<()> {
+        let mut c_args: Vec<wasmtime_component_val_t> =
+            args.iter().map(wasmtime_component_val_t::from).collect();
+        let mut c_results = vec![wasmtime_component_val_t::Bool(false); results.len()];
+        let ty = wasmtime_component_func_type_t::from(ty);
+        if let Some(error) = (self.callback)(
+            self.data,
+            store,
+            &ty,
+            c_args.as_mut_ptr(),
+            c_args.len(),
+            c_results.as_mut_ptr(),
+            c_results.len(),
+        ) {
+            return Err((*error).into());
+        }
+        for (result, c_result) in results.iter_mut().zip(&c_results) {
+            *result = wasmtime::component::Val::from(c_result);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for HostFunction {
+    fn drop(&mut self) {
+        if let Some(finalizer) = self.finalizer {
+            finalizer(self.data);
+        }
+    }
+}
+
+/// Whether the component in `bytes` (binary) needs Wasmtime's concurrency support
+/// to compile: it has an `async func` type, a `future`, `stream` or
+/// `error-context` type, a function lifted or lowered with the `async` option,
+/// or a component-model async built-in (`task.return`, `waitable-set.new`, ...).
+/// Reads only the component's sections and types, not function bodies; bytes it
+/// cannot parse give false (compiling them reports why). `bytes` must be
+/// readable for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_component_needs_concurrency(bytes: *const u8, len: usize) -> bool {
+    let bytes = unsafe { std::slice::from_raw_parts(bytes, len) };
+    needs_concurrency(bytes).unwrap_or(false)
+}
+
+fn needs_concurrency(bytes: &[u8]) -> wasmparser::Result<bool> {
+    use wasmparser::{CanonicalFunction as F, CanonicalOption, Payload};
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        let found = match payload? {
+            Payload::ComponentTypeSection(types) => {
+                let mut found = false;
+                for ty in types {
+                    found |= async_type(&ty?);
+                }
+                found
+            }
+            Payload::ComponentCanonicalSection(functions) => {
+                let mut found = false;
+                for function in functions {
+                    found |= match function? {
+                        F::Lift { options, .. } | F::Lower { options, .. } => options
+                            .iter()
+                            .any(|o| matches!(o, CanonicalOption::Async | CanonicalOption::Callback(_))),
+                        F::ResourceNew { .. } | F::ResourceDrop { .. } | F::ResourceRep { .. } => {
+                            false
+                        }
+                        _ => true,
+                    };
+                }
+                found
+            }
+            _ => false,
+        };
+        if found {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn async_type(ty: &wasmparser::ComponentType<'_>) -> bool {
+    use wasmparser::{ComponentType as T, ComponentTypeDeclaration as C, InstanceTypeDeclaration as I};
+    match ty {
+        T::Defined(defined) => async_defined(defined),
+        T::Func(func) => async_func(func),
+        T::Component(declarations) => declarations.iter().any(|d| match d {
+            C::Type(ty) => async_type(ty),
+            _ => false,
+        }),
+        T::Instance(declarations) => declarations.iter().any(|d| match d {
+            I::Type(ty) => async_type(ty),
+            _ => false,
+        }),
+        T::Resource { .. } => false,
+    }
+}
+
+fn async_func(func: &wasmparser::ComponentFuncType<'_>) -> bool {
+    func.async_
+        || func.params.iter().any(|(_, ty)| async_value(ty))
+        || func.result.as_ref().is_some_and(async_value)
+}
+
+// Named types are scanned where they are defined.
+fn async_value(ty: &wasmparser::ComponentValType) -> bool {
+    matches!(
+        ty,
+        wasmparser::ComponentValType::Primitive(wasmparser::PrimitiveValType::ErrorContext)
+    )
+}
+
+fn async_defined(ty: &wasmparser::ComponentDefinedType<'_>) -> bool {
+    use wasmparser::ComponentDefinedType as D;
+    match ty {
+        D::Primitive(p) => matches!(p, wasmparser::PrimitiveValType::ErrorContext),
+        D::Future(_) | D::Stream(_) => true,
+        D::Record(fields) => fields.iter().any(|(_, ty)| async_value(ty)),
+        D::Variant(cases) => cases.iter().any(|case| case.ty.as_ref().is_some_and(async_value)),
+        D::List(ty) | D::Option(ty) | D::FixedLengthList(ty, _) => async_value(ty),
+        D::Map(key, value) => async_value(key) || async_value(value),
+        D::Tuple(types) => types.iter().any(async_value),
+        D::Result { ok, err } => {
+            ok.as_ref().is_some_and(async_value) || err.as_ref().is_some_and(async_value)
+        }
+        _ => false,
+    }
+}
+
+/// Turns the component model's `error-context` type and built-ins on or off
+/// (Wasmtime's `Config::wasm_component_model_error_context`, which the C API
+/// does not expose). `config` must be a live `wasm_config_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_config_component_model_error_context_set(
+    config: *mut wasm_config_t,
+    enable: bool,
+) {
+    // `wasm_config_t` is `#[repr(C)]` around one `wasmtime::Config`.
+    let config = unsafe { &mut *config.cast::<wasmtime::Config>() };
+    config.wasm_component_model_error_context(enable);
+}
+
+/// Drops `resource` as `wasmtime_component_resource_any_drop` does, but through
+/// Wasmtime's async entry point, driven to its end on this thread: a store that
+/// links an async host function refuses the sync one ("store configuration
+/// requires that `*_async` functions are used instead"). Not from inside
+/// another store's async call on this thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_component_resource_any_drop_async(
+    store: WasmtimeStoreContextMut<'_>,
+    resource: *const wasmtime_component_resource_any_t,
+) -> Option<Box<wasmtime_error_t>> {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    // `wasmtime_component_resource_any_t` is `#[repr(C)]` around one `ResourceAny`.
+    let resource = unsafe { *resource.cast::<wasmtime::component::ResourceAny>() };
+    let mut future = std::pin::pin!(resource.resource_drop_async(store));
+    loop {
+        if let Poll::Ready(result) = future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            return result.err().map(|error| Box::new(error.into()));
+        }
+    }
+}
