@@ -271,10 +271,10 @@ def main():
     w("| Google Benchmark | %s (Debian's libbenchmark-dev) |" % m["benchmark"])
     w("| load average at start | %s |" % ", ".join("%.2f" % x for x in context.get("load_avg", [])))
     w("")
-    # bench/polyglot and bench/parallel write their sections into the document
-    # themselves; keep them.
+    # bench/polyglot, bench/parallel and bench/async write their sections into
+    # the document themselves; keep them.
     current = ROOT / "docs" / "BENCHMARKS.md"
-    for section in ("polyglot", "parallel"):
+    for section in ("polyglot", "parallel", "async"):
         kept = re.search(r"<!-- %s -->.*<!-- /%s -->" % (section, section), current.read_text(),
                          re.S) if current.exists() else None
         if kept:

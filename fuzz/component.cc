@@ -1,5 +1,6 @@
 // Component bytes from anyone (`wasm-link inspect`, a manifest's `component`):
-// binary or text, compiled by Wasmtime, then every exported instance read as a
+// binary or text, read for whether it needs concurrency support (as the
+// command does), compiled by Wasmtime, then every exported instance read as a
 // binding's interface with its functions' types spelled out. Errors are
 // values; nothing crashes or hangs.
 //
@@ -14,7 +15,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
   using namespace wasm_link;
-  static wasmtime::Engine engine(default_config());
+  static wasmtime::Engine sync_engine(default_config());
+  static wasmtime::Engine async_engine(concurrent_config());
+  wasmtime::Engine &engine = needs_concurrency(std::span(data, size)) ? async_engine : sync_engine;
   auto component = compile_component(engine, std::span(data, size), "fuzz");
   if (!component)
     return 0;

@@ -162,11 +162,12 @@ public:
   // dispatching one and `executor`'s workers, when their calls are worth it
   // (`options`). Results keep ascending id order; a slow or failing plugin
   // delays or fails only its own entry. A call with handles in its arguments
-  // goes to one plugin and is not parallel. While a plugin runs in one branch,
-  // another branch of the same dispatch that calls it (through a host function
-  // of yours) gets `lock-rejected` rather than waiting, as waiting could
-  // deadlock; so does one instance placed under two ids when its two entries
-  // happen to run at once. With an executor that is shut down, dispatches run
+  // goes to one plugin and is not parallel. Branches that reach one plugin
+  // through sockets take turns in it. But while a plugin runs in one branch,
+  // another branch of the same dispatch that calls it through a host function
+  // of yours gets `lock-rejected` rather than waiting, as waiting could
+  // deadlock; so does one instance placed under two ids of a binding dispatched
+  // from the host when its two entries happen to run at once. With an executor that is shut down, dispatches run
   // one plugin after another again, as they do without one (null, the default).
   // The switch is the binding's: for every handle and every consumer linked to it.
   void parallel(std::shared_ptr<Executor> executor, ParallelOptions options = {}) const;

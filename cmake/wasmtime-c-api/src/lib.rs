@@ -432,7 +432,7 @@ fn needs_concurrency(bytes: &[u8]) -> wasmparser::Result<bool> {
             Payload::ComponentTypeSection(types) => {
                 let mut found = false;
                 for ty in types {
-                    found |= async_type(&ty?);
+                    found |= async_type(&ty?, 0);
                 }
                 found
             }
@@ -460,17 +460,24 @@ fn needs_concurrency(bytes: &[u8]) -> wasmparser::Result<bool> {
     Ok(false)
 }
 
-fn async_type(ty: &wasmparser::ComponentType<'_>) -> bool {
+// Component and instance types nest; past this depth the scan stops (a
+// component nested deeper is refused when it is compiled).
+const MAX_TYPE_DEPTH: usize = 100;
+
+fn async_type(ty: &wasmparser::ComponentType<'_>, depth: usize) -> bool {
     use wasmparser::{ComponentType as T, ComponentTypeDeclaration as C, InstanceTypeDeclaration as I};
+    if depth > MAX_TYPE_DEPTH {
+        return false;
+    }
     match ty {
         T::Defined(defined) => async_defined(defined),
         T::Func(func) => async_func(func),
         T::Component(declarations) => declarations.iter().any(|d| match d {
-            C::Type(ty) => async_type(ty),
+            C::Type(ty) => async_type(ty, depth + 1),
             _ => false,
         }),
         T::Instance(declarations) => declarations.iter().any(|d| match d {
-            I::Type(ty) => async_type(ty),
+            I::Type(ty) => async_type(ty, depth + 1),
             _ => false,
         }),
         T::Resource { .. } => false,
