@@ -274,7 +274,7 @@ def main():
     # bench/polyglot, bench/parallel and bench/async write their sections into
     # the document themselves; keep them.
     current = ROOT / "docs" / "BENCHMARKS.md"
-    for section in ("polyglot", "parallel", "async"):
+    for section in ("polyglot", "parallel", "async", "bytes"):
         kept = re.search(r"<!-- %s -->.*<!-- /%s -->" % (section, section), current.read_text(),
                          re.S) if current.exists() else None
         if kept:

@@ -2,6 +2,8 @@
 
 #include "async_call.hh"
 #include "binding_state.hh"
+#include "shim.h"
+#include "unicode.hh"
 
 #include <algorithm>
 #include <array>
@@ -371,16 +373,11 @@ wasmtime::Result<std::monostate> invoke(const Export &target, PluginState &plugi
   });
 }
 
-CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
-                std::string_view function, const Export &target, std::span<const Val> args,
-                Arguments arguments, HandleSide &side, ArgumentHandles *handles) {
-  auto where = [&] { return where_of(binding, plug, interface, function); };
-  GivenHandles given(binding, handles);
-  if (target.unsupported)
-    return DispatchError::unsupported_type(*target.unsupported);
-  if (auto problem = check_arguments(binding, plug, interface, function, target, args, arguments))
-    return *problem;
-  auto lock = CallLock::acquire(*plug.plugin, side.caller());
+// Takes the plugin's lock for a call of `target` and readies the plugin: its
+// put-off drops done, `target.func` of its current instance.
+Result<CallLock, DispatchError> enter(const PlugState &plug, std::string_view function,
+                                      const Export &target, Caller caller) {
+  auto lock = CallLock::acquire(*plug.plugin, caller);
   if (!lock)
     return lock.err();
   PluginState &plugin = *plug.plugin;
@@ -395,6 +392,33 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
     target.func = *func;
     target.generation = plugin.generation;
   }
+  return lock;
+}
+
+// The plugin's per-call budgets, just before the call.
+void limit(const BindingState &binding, const PlugState &plug, std::string_view interface,
+           std::string_view function, const Export &target) {
+  PluginState &plugin = *plug.plugin;
+  if (!plugin.limits_calls())
+    return;
+  const PluginInstance handle = PluginState::handle(plug.plugin);
+  const std::string path = binding.path(interface);
+  apply_limits_before_call(plugin, CallSite{handle, path, function, *target.metadata});
+}
+
+CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
+                std::string_view function, const Export &target, std::span<const Val> args,
+                Arguments arguments, HandleSide &side, ArgumentHandles *handles) {
+  auto where = [&] { return where_of(binding, plug, interface, function); };
+  GivenHandles given(binding, handles);
+  if (target.unsupported)
+    return DispatchError::unsupported_type(*target.unsupported);
+  if (auto problem = check_arguments(binding, plug, interface, function, target, args, arguments))
+    return *problem;
+  auto lock = enter(plug, function, target, side.caller());
+  if (!lock)
+    return lock.err();
+  PluginState &plugin = *plug.plugin;
   std::span<const Val> call_args = args;
   if (handles != nullptr && !handles->uses.empty()) {
     // Checked under the owner's lock, so that no drop can come in between.
@@ -409,11 +433,7 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
     }
     call_args = handles->args;
   }
-  if (plugin.limits_calls()) {
-    const PluginInstance handle = PluginState::handle(plug.plugin);
-    const std::string path = binding.path(interface);
-    apply_limits_before_call(plugin, CallSite{handle, path, function, *target.metadata});
-  }
+  limit(binding, plug, interface, function, target);
   Val result(false);
   given.received();
   auto called =
@@ -431,6 +451,105 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
       return *error;
   return std::optional<Val>(std::move(result));
 }
+
+namespace {
+
+// Which of list<u8> and string a byte-path function takes and gives.
+struct BytesShape {
+  bool input_is_string;
+  bool output_is_string;
+};
+
+// `type` as a byte-path shape: string, or list<u8>.
+std::optional<bool> string_or_bytes(const ValType &type) {
+  if (type.is_string())
+    return true;
+  if (type.is_list() && type.list().element().is_u8())
+    return false;
+  return std::nullopt;
+}
+
+std::optional<BytesShape> bytes_shape(const Export &target) {
+  const auto result = target.type.result();
+  if (target.params.size() != 1 || !result)
+    return std::nullopt;
+  auto input = string_or_bytes(target.params[0].second);
+  auto output = string_or_bytes(*result);
+  if (!input || !output)
+    return std::nullopt;
+  return BytesShape{*input, *output};
+}
+
+void take_bytes(void *out, const std::uint8_t *bytes, std::size_t size) {
+  static_cast<std::vector<std::uint8_t> *>(out)->assign(bytes, bytes + size);
+}
+
+// The Val path of a byte-path call, for a plugin that only Wasmtime's async
+// call enters.
+wasmtime::Result<std::vector<std::uint8_t>>
+call_bytes_as_values(const Export &target, PluginState &plugin, std::span<const std::uint8_t> input,
+                     BytesShape shape) {
+  Val argument(false);
+  if (shape.input_is_string) {
+    argument =
+        Val::string(std::string_view(reinterpret_cast<const char *>(input.data()), input.size()));
+  } else {
+    std::vector<Val> bytes;
+    bytes.reserve(input.size());
+    for (std::uint8_t byte : input)
+      bytes.emplace_back(byte);
+    argument = wasmtime::component::List(std::move(bytes));
+  }
+  Val result(false);
+  auto called = invoke(target, plugin, std::span(&argument, 1), std::span(&result, 1));
+  if (!called)
+    return called.err();
+  std::vector<std::uint8_t> out;
+  if (shape.output_is_string) {
+    const std::string_view text = result.get_string();
+    out.assign(text.begin(), text.end());
+  } else {
+    for (const Val &byte : result.get_list())
+      out.push_back(byte.get_u8());
+  }
+  return out;
+}
+
+Result<std::vector<std::uint8_t>, DispatchError>
+call_bytes(const BindingState &binding, const PlugState &plug, std::string_view interface,
+           std::string_view function, const Export &target, std::span<const std::uint8_t> input,
+           BytesShape shape) {
+  auto lock = enter(plug, function, target, Caller::host);
+  if (!lock)
+    return lock.err();
+  PluginState &plugin = *plug.plugin;
+  limit(binding, plug, interface, function, target);
+  auto failed = [&](const wasmtime::Error &error) {
+    return DispatchError::runtime_exception(describe_failure(plugin, error.message()));
+  };
+  if (!target.lifted_async && !plugin.async_entry) {
+    std::vector<std::uint8_t> out;
+    wasmtime_error_t *raw = wasm_link_component_func_call_bytes(
+        target.func.capi(), plugin.store.context().capi(), input.data(), input.size(),
+        shape.input_is_string, shape.output_is_string, take_bytes, &out);
+    if (raw == nullptr)
+      return out;
+    const wasmtime::Error error(raw);
+    const std::string why = error.message();
+    if (why == async_store_refusal)
+      plugin.async_entry = true;
+    else if (why == lifted_async_refusal)
+      target.lifted_async = true;
+    else
+      return failed(error);
+  }
+  auto out = call_bytes_as_values(target, plugin, input, shape);
+  if (!out)
+    return failed(out.err());
+  return std::move(out.ok_ref());
+}
+
+} // namespace
 
 void drop_wrapped(const BindingState &binding, std::uint32_t rep) {
   auto entry = binding.handles.owner_of(rep);
@@ -876,6 +995,38 @@ Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interf
                                              side, &handles.ok_ref())});
   }
   return DispatchResults(std::move(results));
+}
+
+Result<std::vector<BytesResult>, DispatchError>
+Binding::dispatch_bytes(std::string_view interface, std::string_view function,
+                        std::span<const std::uint8_t> input) const {
+  const detail::BindingState &state = *state_;
+  auto functions = state.slots.find(interface);
+  if (functions == state.slots.end())
+    return DispatchError::invalid_interface_path(state.path(interface));
+  auto index = functions->second.find(function);
+  if (index == functions->second.end())
+    return DispatchError::invalid_function(std::string(function));
+  const std::size_t slot = index->second;
+  std::vector<BytesResult> results;
+  if (state.plugs.empty())
+    return results;
+  const detail::Export &reference = state.plugs.front().exports[slot];
+  auto shape = detail::bytes_shape(reference);
+  const std::string what = "`" + state.path(interface) + "`.`" + std::string(function) + "`";
+  if (!shape)
+    return DispatchError::invalid_argument_list(
+        what + " is " + type_name(reference.type) +
+        ", not func(list<u8> or string) -> list<u8> or string");
+  if (shape->input_is_string && !detail::is_utf8(std::string_view(
+                                    reinterpret_cast<const char *>(input.data()), input.size())))
+    return DispatchError::invalid_argument_list(
+        what + ": argument 0 `" + reference.params[0].first + "`: a string must be UTF-8");
+  results.reserve(state.plugs.size());
+  for (const auto &plug : state.plugs)
+    results.push_back({plug.id, detail::call_bytes(state, plug, interface, function,
+                                                   plug.exports[slot], input, *shape)});
+  return results;
 }
 
 } // namespace wasm_link

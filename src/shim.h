@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <wasi.h>
 #include <wasm.h>
+#include <wasmtime/component/func.h>
 #include <wasmtime/component/linker.h>
 #include <wasmtime/component/val.h>
 #include <wasmtime/error.h>
@@ -76,6 +77,19 @@ bool wasm_link_component_needs_concurrency(const uint8_t *bytes, size_t len);
 wasmtime_error_t *
 wasm_link_component_resource_any_drop_async(wasmtime_context_t *store,
                                             const wasmtime_component_resource_any_t *resource);
+
+/* Calls `func`, of type `func(list<u8>) -> list<u8>` or with `string` for the
+ * parameter or the result, through Wasmtime's typed call: the argument (UTF-8
+ * for a string, checked) and the result cross the guest's memory as whole
+ * buffers. `output(data, bytes, size)` gets the result before the call
+ * returns. A type that does not fit is an error before the guest runs; so are
+ * a store that must be entered asynchronously and an export lifted with the
+ * `async` option, with the messages the C API's call gives. */
+wasmtime_error_t *
+wasm_link_component_func_call_bytes(const wasmtime_component_func_t *func,
+                                    wasmtime_context_t *context, const uint8_t *input,
+                                    size_t input_len, bool input_is_string, bool output_is_string,
+                                    void (*output)(void *, const uint8_t *, size_t), void *data);
 
 /* Turns the component model's `error-context` type and built-ins on or off. */
 void wasm_link_config_component_model_error_context_set(wasm_config_t *config, bool enable);

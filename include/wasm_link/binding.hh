@@ -56,6 +56,13 @@ private:
   std::vector<PluginResult> results_;
 };
 
+// One plugin's outcome of Binding::dispatch_bytes: its id (the binding's own
+// string, valid while the binding lives) and its result's bytes.
+struct BytesResult {
+  std::string_view id;
+  Result<std::vector<std::uint8_t>, DispatchError> result;
+};
+
 // How one plugin exports an interface of the binding under other names.
 struct Remap {
   // The instance the plugin exports instead of `<package>/<interface>`: an
@@ -171,6 +178,17 @@ public:
   // one plugin after another again, as they do without one (null, the default).
   // The switch is the binding's: for every handle and every consumer linked to it.
   void parallel(std::shared_ptr<Executor> executor, ParallelOptions options = {}) const;
+
+  // As dispatch, for a function of type `func(list<u8>) -> list<u8>`, or with
+  // `string` for the parameter or the result: `input` goes into each plugin's
+  // memory and the result comes out of it as whole buffers, not as a Val per
+  // byte (a string's bytes are UTF-8, checked before the call). One result per
+  // plugin, in ascending id order. A function of another type fails the whole
+  // dispatch (`invalid-argument-list`, naming its type). Plugins that only
+  // Wasmtime's async call can enter take the Val path, with the same results.
+  Result<std::vector<BytesResult>, DispatchError>
+  dispatch_bytes(std::string_view interface, std::string_view function,
+                 std::span<const std::uint8_t> input) const;
 
   // Drops a handle dispatch gave the host: the plugin that made the resource
   // drops it, so its destructor runs.

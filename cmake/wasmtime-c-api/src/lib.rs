@@ -549,3 +549,54 @@ pub unsafe extern "C" fn wasm_link_component_resource_any_drop_async(
         }
     }
 }
+
+/// Calls `func`, whose type is `func(list<u8>) -> list<u8>` or the same with
+/// `string` for the parameter (`input_is_string`) or the result
+/// (`output_is_string`), through Wasmtime's typed call: `input` (UTF-8 for a
+/// string, checked) is copied into the guest's memory and the result out of it
+/// as whole buffers, not as one dynamic value per byte. The result's bytes go
+/// to `output(data, bytes, size)` before the call returns. Errors as the C
+/// API's call gives them, and a type that does not fit is an error before the
+/// guest runs. `func` and `context` must be live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_component_func_call_bytes(
+    func: &wasmtime::component::Func,
+    mut context: WasmtimeStoreContextMut<'_>,
+    input: *const u8,
+    input_len: usize,
+    input_is_string: bool,
+    output_is_string: bool,
+    output: extern "C" fn(*mut c_void, *const u8, usize),
+    data: *mut c_void,
+) -> Option<Box<wasmtime_error_t>> {
+    let input = if input_len == 0 {
+        &[][..]
+    } else {
+        unsafe { std::slice::from_raw_parts(input, input_len) }
+    };
+    let give = |bytes: &[u8]| output(data, bytes.as_ptr(), bytes.len());
+    let called = (|| -> wasmtime::Result<()> {
+        match (input_is_string, output_is_string) {
+            (false, false) => {
+                let f = func.typed::<(&[u8],), (Vec<u8>,)>(&context)?;
+                give(&f.call(&mut context, (input,))?.0);
+            }
+            (false, true) => {
+                let f = func.typed::<(&[u8],), (String,)>(&context)?;
+                give(f.call(&mut context, (input,))?.0.as_bytes());
+            }
+            (true, false) => {
+                let text = std::str::from_utf8(input)?;
+                let f = func.typed::<(&str,), (Vec<u8>,)>(&context)?;
+                give(&f.call(&mut context, (text,))?.0);
+            }
+            (true, true) => {
+                let text = std::str::from_utf8(input)?;
+                let f = func.typed::<(&str,), (String,)>(&context)?;
+                give(f.call(&mut context, (text,))?.0.as_bytes());
+            }
+        }
+        Ok(())
+    })();
+    called.err().map(|error| Box::new(error.into()))
+}
