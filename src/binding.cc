@@ -1013,15 +1013,16 @@ Binding::dispatch_bytes(std::string_view interface, std::string_view function,
     return results;
   const detail::Export &reference = state.plugs.front().exports[slot];
   auto shape = detail::bytes_shape(reference);
-  const std::string what = "`" + state.path(interface) + "`.`" + std::string(function) + "`";
+  auto what = [&] { return "`" + state.path(interface) + "`.`" + std::string(function) + "`"; };
   if (!shape)
     return DispatchError::invalid_argument_list(
-        what + " is " + type_name(reference.type) +
+        what() + " is " + type_name(reference.type) +
         ", not func(list<u8> or string) -> list<u8> or string");
+  // Checked once here for every plugin's call (the shim relies on it).
   if (shape->input_is_string && !detail::is_utf8(std::string_view(
                                     reinterpret_cast<const char *>(input.data()), input.size())))
     return DispatchError::invalid_argument_list(
-        what + ": argument 0 `" + reference.params[0].first + "`: a string must be UTF-8");
+        what() + ": argument 0 `" + reference.params[0].first + "`: a string must be UTF-8");
   results.reserve(state.plugs.size());
   for (const auto &plug : state.plugs)
     results.push_back({plug.id, detail::call_bytes(state, plug, interface, function,

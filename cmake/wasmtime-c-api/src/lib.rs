@@ -552,12 +552,13 @@ pub unsafe extern "C" fn wasm_link_component_resource_any_drop_async(
 
 /// Calls `func`, whose type is `func(list<u8>) -> list<u8>` or the same with
 /// `string` for the parameter (`input_is_string`) or the result
-/// (`output_is_string`), through Wasmtime's typed call: `input` (UTF-8 for a
-/// string, checked) is copied into the guest's memory and the result out of it
-/// as whole buffers, not as one dynamic value per byte. The result's bytes go
-/// to `output(data, bytes, size)` before the call returns. Errors as the C
-/// API's call gives them, and a type that does not fit is an error before the
-/// guest runs. `func` and `context` must be live.
+/// (`output_is_string`), through Wasmtime's typed call: `input` is copied into
+/// the guest's memory and the result out of it as whole buffers, not as one
+/// dynamic value per byte. The result's bytes go to `output(data, bytes, size)`
+/// before the call returns. Errors as the C API's call gives them, and a type
+/// that does not fit is an error before the guest runs. `func` and `context`
+/// must be live, and `input` must be UTF-8 when it is a string: the caller
+/// checks it (once for all the plugins it calls); this does not.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_link_component_func_call_bytes(
     func: &wasmtime::component::Func,
@@ -586,12 +587,14 @@ pub unsafe extern "C" fn wasm_link_component_func_call_bytes(
                 give(f.call(&mut context, (input,))?.0.as_bytes());
             }
             (true, false) => {
-                let text = std::str::from_utf8(input)?;
+                // SAFETY: the caller checked that `input` is UTF-8 (see above).
+                let text = unsafe { std::str::from_utf8_unchecked(input) };
                 let f = func.typed::<(&str,), (Vec<u8>,)>(&context)?;
                 give(&f.call(&mut context, (text,))?.0);
             }
             (true, true) => {
-                let text = std::str::from_utf8(input)?;
+                // SAFETY: as above.
+                let text = unsafe { std::str::from_utf8_unchecked(input) };
                 let f = func.typed::<(&str,), (String,)>(&context)?;
                 give(f.call(&mut context, (text,))?.0.as_bytes());
             }
