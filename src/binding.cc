@@ -13,6 +13,17 @@
 namespace wasm_link {
 namespace detail {
 
+Result<std::size_t, DispatchError> BindingState::slot_of(std::string_view interface,
+                                                         std::string_view function) const {
+  auto functions = slots.find(interface);
+  if (functions == slots.end())
+    return DispatchError::invalid_interface_path(path(interface));
+  auto index = functions->second.find(function);
+  if (index == functions->second.end())
+    return DispatchError::invalid_function(std::string(function));
+  return index->second;
+}
+
 std::string BindingState::path(std::string_view interface) const {
   auto at = package.find('@');
   if (at == std::string::npos)
@@ -150,7 +161,6 @@ void classify(Export &target) {
   for (const auto &[_, type] : target.params)
     checks->emplace_back(type);
   target.checks = std::move(checks);
-  target.is_async = target.type.async();
   const auto result = target.type.result();
   target.wraps_result = result && holds_handles(*result);
   target.unsupported = result ? unsupported_part(*result) : std::nullopt;
@@ -340,6 +350,26 @@ constexpr std::string_view lifted_async_refusal =
     "cannot synchronously call an async-lifted export; use `call_async` or `call_concurrent` "
     "instead";
 
+// Whether `error`, from one of Wasmtime's sync entry points, is its refusal of
+// an export lifted with the `async` option or of a store that must be entered
+// asynchronously, which comes before anything runs. The refusal is remembered:
+// the export's or the plugin's later calls take the async call at once.
+bool refused_sync(const wasmtime::Error &error, const Export &target, PluginState &plugin) {
+  const std::string why = error.message();
+  if (why == async_store_refusal)
+    plugin.async_entry = true;
+  else if (why == lifted_async_refusal)
+    target.lifted_async = true;
+  else
+    return false;
+  return true;
+}
+
+// Whether the call should try Wasmtime's sync entry point first.
+bool sync_first(const Export &target, const PluginState &plugin) {
+  return !target.lifted_async && !plugin.async_entry;
+}
+
 // Calls the export, which the caller holds the plugin's lock for. Wasmtime's
 // sync call is cheaper and needs no event loop, but refuses, before running
 // anything, an export lifted with the `async` option (which the type does not
@@ -349,17 +379,10 @@ constexpr std::string_view lifted_async_refusal =
 wasmtime::Result<std::monostate> invoke(const Export &target, PluginState &plugin,
                                         std::span<const Val> args, std::span<Val> results) {
   wasmtime::Store::Context store = plugin.store.context();
-  if (!target.lifted_async && !plugin.async_entry) {
+  if (sync_first(target, plugin)) {
     auto called = target.func.call(store, wasmtime::Span<const Val>(args.data(), args.size()),
                                    wasmtime::Span<Val>(results.data(), results.size()));
-    if (called)
-      return called;
-    const std::string why = called.err().message();
-    if (why == async_store_refusal)
-      plugin.async_entry = true;
-    else if (why == lifted_async_refusal)
-      target.lifted_async = true;
-    else
+    if (called || !refused_sync(called.err(), target, plugin))
       return called;
   }
   return run_async_entry([&]() -> wasmtime::Result<std::monostate> {
@@ -527,7 +550,7 @@ call_bytes(const BindingState &binding, const PlugState &plug, std::string_view 
   auto failed = [&](const wasmtime::Error &error) {
     return DispatchError::runtime_exception(describe_failure(plugin, error.message()));
   };
-  if (!target.lifted_async && !plugin.async_entry) {
+  if (sync_first(target, plugin)) {
     std::vector<std::uint8_t> out;
     wasmtime_error_t *raw = wasm_link_component_func_call_bytes(
         target.func.capi(), plugin.store.context().capi(), input.data(), input.size(),
@@ -535,12 +558,7 @@ call_bytes(const BindingState &binding, const PlugState &plug, std::string_view 
     if (raw == nullptr)
       return out;
     const wasmtime::Error error(raw);
-    const std::string why = error.message();
-    if (why == async_store_refusal)
-      plugin.async_entry = true;
-    else if (why == lifted_async_refusal)
-      target.lifted_async = true;
-    else
+    if (!refused_sync(error, target, plugin))
       return failed(error);
   }
   auto out = call_bytes_as_values(target, plugin, input, shape);
@@ -937,14 +955,10 @@ Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interf
                                                          std::span<const Val> args,
                                                          const std::string_view *only) const {
   const detail::BindingState &state = *state_;
-  auto functions = state.slots.find(interface);
-  if (functions == state.slots.end())
-    return DispatchError::invalid_interface_path(state.path(interface));
-  auto index = functions->second.find(function);
-  if (index == functions->second.end())
-    return DispatchError::invalid_function(std::string(function));
-
-  const std::size_t slot = index->second;
+  auto found = state.slot_of(interface, function);
+  if (!found)
+    return found.err();
+  const std::size_t slot = found.ok();
   std::vector<PluginResult> results;
   if (state.plugs.empty())
     return DispatchResults(std::move(results));
@@ -1001,13 +1015,10 @@ Result<std::vector<BytesResult>, DispatchError>
 Binding::dispatch_bytes(std::string_view interface, std::string_view function,
                         std::span<const std::uint8_t> input) const {
   const detail::BindingState &state = *state_;
-  auto functions = state.slots.find(interface);
-  if (functions == state.slots.end())
-    return DispatchError::invalid_interface_path(state.path(interface));
-  auto index = functions->second.find(function);
-  if (index == functions->second.end())
-    return DispatchError::invalid_function(std::string(function));
-  const std::size_t slot = index->second;
+  auto found = state.slot_of(interface, function);
+  if (!found)
+    return found.err();
+  const std::size_t slot = found.ok();
   std::vector<BytesResult> results;
   if (state.plugs.empty())
     return results;

@@ -36,10 +36,8 @@ struct Export {
   // The parameters' types read once, for checking host arguments; shared by
   // the plugins of a binding, whose exports are equivalent.
   std::shared_ptr<const std::vector<TypeCheck>> checks;
-  // An `async func`; and one found lifted with the `async` option, which only
-  // Wasmtime's async call runs (see invoke in src/binding.cc; set under the
-  // plugin's lock, like `func`).
-  bool is_async = false;
+  // Found lifted with the `async` option, which only Wasmtime's async call runs
+  // (see refused_sync in src/binding.cc; set under the plugin's lock, like `func`).
   mutable bool lifted_async = false;
 };
 
@@ -100,6 +98,9 @@ struct BindingState {
 
   // The instance name `<namespace>:<name>/<interface>[@<version>]`.
   std::string path(std::string_view interface) const;
+  // The slot of `interface`.`function`; a dispatch's error when there is none.
+  Result<std::size_t, DispatchError> slot_of(std::string_view interface,
+                                             std::string_view function) const;
 };
 
 // "plugin `<id>` in binding `<package>`", which starts the errors of placing a plugin.

@@ -82,9 +82,9 @@ wasm_link_component_resource_any_drop_async(wasmtime_context_t *store,
  * parameter or the result, through Wasmtime's typed call: the argument and the
  * result cross the guest's memory as whole buffers. `output(data, bytes,
  * size)` gets the result before the call returns. A string argument must be
- * UTF-8: the caller checks it, this does not. A type that does not fit is an error before the guest runs; so are
- * a store that must be entered asynchronously and an export lifted with the
- * `async` option, with the messages the C API's call gives. */
+ * UTF-8: the caller checks it, this does not. A type that does not fit is an error before the guest
+ * runs; so are a store that must be entered asynchronously and an export lifted with the `async`
+ * option, with the messages the C API's call gives. */
 wasmtime_error_t *
 wasm_link_component_func_call_bytes(const wasmtime_component_func_t *func,
                                     wasmtime_context_t *context, const uint8_t *input,

@@ -98,4 +98,27 @@ inline wasmtime::component::Component counters(wasmtime::Engine &engine, std::ui
                         "counters.wat"));
 }
 
+// The fixture `relative`, a component, importing `test:child/root` with an
+// `async func` and lowering it into a core instance (never calling it): such a
+// store must be entered through Wasmtime's async entry points. Link it to a
+// `test:child` socket (async/child_async.wat) on a concurrent_config() engine.
+inline std::string with_lowered_async_import(const std::string &relative) {
+  return fixture_text(relative, "(component\n", R"((component
+  (import "test:child/root" (instance $async-child
+    (export "get-value" (func async (result (tuple string (result u32 (error string))))))))
+  (core module $async-memory
+    (memory (export "memory") 1)
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 256)))
+  (core instance $async-memory-instance (instantiate $async-memory))
+  (alias core export $async-memory-instance "memory" (core memory $async-memory-memory))
+  (alias core export $async-memory-instance "realloc" (core func $async-realloc))
+  (alias export $async-child "get-value" (func $async-get-value))
+  (core func $async-get-value-core
+    (canon lower (func $async-get-value) (memory $async-memory-memory) (realloc $async-realloc)))
+  (core module $async-user (import "" "get-value" (func (param i32))))
+  (core instance (instantiate $async-user
+    (with "" (instance (export "get-value" (func $async-get-value-core))))))
+)");
+}
+
 } // namespace wasm_link::testing

@@ -263,22 +263,7 @@ TEST_F(Async, AsyncMethodOnAResourceThroughASocket) {
 // Wasmtime then refuses its store every sync entry point, so its calls and the
 // drops of its resources go through the async ones.
 TEST_F(Async, ResourcesOfAPluginWithAnAsyncImportAreDropped) {
-  std::string text = fixture_text("resources/counters.wat", "(component\n", R"((component
-  (import "test:child/root" (instance $async-child
-    (export "get-value" (func async (result (tuple string (result u32 (error string))))))))
-  (core module $async-memory
-    (memory (export "memory") 1)
-    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 256)))
-  (core instance $async-memory-instance (instantiate $async-memory))
-  (alias core export $async-memory-instance "memory" (core memory $async-memory-memory))
-  (alias core export $async-memory-instance "realloc" (core func $async-realloc))
-  (alias export $async-child "get-value" (func $async-get-value))
-  (core func $async-get-value-core
-    (canon lower (func $async-get-value) (memory $async-memory-memory) (realloc $async-realloc)))
-  (core module $async-user (import "" "get-value" (func (param i32))))
-  (core instance (instantiate $async-user
-    (with "" (instance (export "get-value" (func $async-get-value-core))))))
-)");
+  const std::string text = with_lowered_async_import("resources/counters.wat");
   auto provider = take(compile_component(engine, text, "counters_async.wat"));
   auto socket = take(Binding::create("test:child", child_interfaces(), Cardinality::exactly_one,
                                      {{"a", plugin("async/child_async.wat")}}));

@@ -126,22 +126,7 @@ TEST_F(Bytes, PerCallLimitsApply) {
 TEST(BytesAsync, APluginOnlyTheAsyncCallEntersTakesTheValPath) {
   wasmtime::Engine engine(concurrent_config());
   wasmtime::component::Linker linker(engine);
-  std::string text = fixture_text("bytes/bytes.wat", "(component\n", R"((component
-  (import "test:child/root" (instance $async-child
-    (export "get-value" (func async (result (tuple string (result u32 (error string))))))))
-  (core module $async-memory
-    (memory (export "memory") 1)
-    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 256)))
-  (core instance $async-memory-instance (instantiate $async-memory))
-  (alias core export $async-memory-instance "memory" (core memory $async-memory-memory))
-  (alias core export $async-memory-instance "realloc" (core func $async-realloc))
-  (alias export $async-child "get-value" (func $async-get-value))
-  (core func $async-get-value-core
-    (canon lower (func $async-get-value) (memory $async-memory-memory) (realloc $async-realloc)))
-  (core module $async-user (import "" "get-value" (func (param i32))))
-  (core instance (instantiate $async-user
-    (with "" (instance (export "get-value" (func $async-get-value-core))))))
-)");
+  const std::string text = with_lowered_async_import("bytes/bytes.wat");
   auto component = take(compile_component(engine, text, "bytes_async.wat"));
   auto child = take(Binding::create(
       "test:child", child_interfaces(), Cardinality::exactly_one,

@@ -43,8 +43,7 @@ std::optional<Target> component_target(const std::string &target) {
 // For a string argument written without quotes: how to write it. Only for a
 // word short enough to be worth repeating.
 std::string quoting_hint(const std::string &word, const ValType &type) {
-  if (type.kind() != WASMTIME_COMPONENT_VALTYPE_STRING || word.starts_with('"') ||
-      word.size() > 80)
+  if (type.kind() != WASMTIME_COMPONENT_VALTYPE_STRING || word.starts_with('"') || word.size() > 80)
     return "";
   std::string literal = "\"";
   for (char c : word) {
