@@ -114,10 +114,8 @@ instantiate_async(wasmtime::component::Linker &linker, wasmtime::Store::Context 
   });
 }
 
-} // namespace
-
-Result<std::monostate> start(PluginState &plugin, const wasmtime::Engine &engine,
-                             wasmtime::component::Linker &linker) {
+Result<std::monostate> start_once(PluginState &plugin, const wasmtime::Engine &engine,
+                                  wasmtime::component::Linker &linker) {
   plugin.instance.reset();
   // The first instance goes into the store the plugin was made with; a restart
   // needs a fresh one. (A store costs about 5% of building a graph.)
@@ -148,6 +146,18 @@ Result<std::monostate> start(PluginState &plugin, const wasmtime::Engine &engine
                                                describe_failure(plugin, instance.err().message()));
   plugin.instance = instance.ok();
   return std::monostate();
+}
+
+} // namespace
+
+bool transient_instantiation_failure(std::string_view message) noexcept {
+  return message.find("cannot add seals to the memfd") != std::string_view::npos;
+}
+
+Result<std::monostate> start(PluginState &plugin, const wasmtime::Engine &engine,
+                             wasmtime::component::Linker &linker) {
+  // Each try after the first gets a fresh store (see start_once).
+  return retry_transient(4, [&] { return start_once(plugin, engine, linker); });
 }
 
 Result<PluginInstance> instantiate(wasmtime::Engine &engine, wasmtime::component::Linker &linker,

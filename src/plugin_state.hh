@@ -3,8 +3,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <wasm_link/dispatch_error.hh>
@@ -77,6 +79,23 @@ struct PluginState {
 // is the embedder's (see Ticker).
 Result<std::monostate> start(PluginState &plugin, const wasmtime::Engine &engine,
                              wasmtime::component::Linker &linker);
+
+// Whether an instantiation failed for a passing reason of the host, not of the
+// plugin: Linux refuses to seal a memfd with EBUSY while a page Wasmtime has
+// just written into a memory image is still counted in another CPU's page
+// batch. Wasmtime keeps no failed image, so the next try builds it again.
+bool transient_instantiation_failure(std::string_view message) noexcept;
+
+// Runs `attempt` until it succeeds, fails for a reason that is not transient,
+// or has failed `tries` times; waits a little longer after each failure.
+template <class Attempt> auto retry_transient(int tries, Attempt attempt) -> decltype(attempt()) {
+  for (int done = 1;; ++done) {
+    auto result = attempt();
+    if (result || done >= tries || !transient_instantiation_failure(result.err().message()))
+      return result;
+    std::this_thread::sleep_for(std::chrono::milliseconds(done * done));
+  }
+}
 
 // Limits (src/limits.cc): caps and initial budgets before instantiation,
 // per-call budgets before each call, and which limit a failure message is about.

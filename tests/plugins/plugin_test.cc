@@ -1,5 +1,6 @@
 // A Plugin makes instances: once from a temporary, or again and again from a
 // plugin kept for it, each instance with a copy of the context.
+#include "plugin_state.hh"
 #include "support.hh"
 
 #include <gtest/gtest.h>
@@ -29,6 +30,41 @@ TEST(Plugins, AnInstanceOfATemporaryTakesItsContext) {
   auto instance = take(
       Plugin<std::string>(load(engine, "sockets/child_a.wat"), "own").instantiate(engine, linker));
   EXPECT_EQ(*instance.context<std::string>(), "own");
+}
+
+// Linux's passing EBUSY on sealing a memory image is tried again; a plugin's
+// own failure is not.
+TEST(Plugins, InstantiationIsTriedAgainOnlyAfterATransientFailure) {
+  const Error sealing(Error::Kind::instantiate,
+                      "cannot instantiate plugin: cannot add seals to the memfd");
+  const Error trap(Error::Kind::instantiate, "cannot instantiate plugin: wasm trap: unreachable");
+  EXPECT_TRUE(detail::transient_instantiation_failure(sealing.message()));
+  EXPECT_FALSE(detail::transient_instantiation_failure(trap.message()));
+
+  int tries = 0;
+  auto healed = detail::retry_transient(
+      4, [&]() -> Result<int> { return ++tries < 3 ? Result<int>(sealing) : Result<int>(7); });
+  ASSERT_TRUE(healed);
+  EXPECT_EQ(healed.ok(), 7);
+  EXPECT_EQ(tries, 3);
+
+  tries = 0;
+  auto stuck = detail::retry_transient(4, [&]() -> Result<int> {
+    ++tries;
+    return sealing;
+  });
+  ASSERT_FALSE(stuck);
+  EXPECT_EQ(stuck.err().message(), sealing.message());
+  EXPECT_EQ(tries, 4);
+
+  tries = 0;
+  auto trapped = detail::retry_transient(4, [&]() -> Result<int> {
+    ++tries;
+    return trap;
+  });
+  ASSERT_FALSE(trapped);
+  EXPECT_EQ(trapped.err().message(), trap.message());
+  EXPECT_EQ(tries, 1);
 }
 
 TEST(Errors, EveryKindHasItsName) {
