@@ -107,11 +107,12 @@ Val relayed(Store &store, const Func &func, Span<Val> args) {
   return WitResult::ok(std::move(value));
 }
 
-// Defines the socket function `bench:provider/api`.`get-u32` as `relay`.
-template <typename Relay> void define_relay(Linker &linker, Relay relay) {
+// Defines the socket function `bench:provider/api`.`function` as `relay`.
+template <typename Relay>
+void define_relay(Linker &linker, Relay relay, std::string_view function = "get-u32") {
   auto root = linker.root();
   auto api = take(root.add_instance("bench:provider/api"));
-  take(api.add_func("get-u32", std::move(relay)));
+  take(api.add_func(function, std::move(relay)));
 }
 
 // Calls `run(n)` in `store` for the length of the benchmark.
@@ -151,6 +152,26 @@ void socket_u32_relay(benchmark::State &state) {
   Instance consumer("consumer.wat", linker);
   socket_loop(state, consumer, "consumer.wat", "bench:consumer", "call-u32", socket_calls,
               std::to_string(42 * socket_calls));
+}
+
+// 64 KiB in and out through the hand-made relay: the C API hands the host
+// function the consumer's list<u8> as one value per byte, and the relay passes
+// them to the provider's echo-bytes as they are.
+void socket_bytes_64k_relay(benchmark::State &state) {
+  Provider provider("echo-bytes");
+  Linker linker(engine());
+  define_relay(
+      linker,
+      [&provider](Store::Context, const FuncType &, Span<Val> args,
+                  Span<Val> results) -> wasmtime::Result<std::monostate> {
+        results[0] = wasmtime::component::Tuple(
+            {Val::string("provider"), relayed(provider.store, provider.call, args)});
+        return std::monostate();
+      },
+      "echo-bytes");
+  Instance consumer("bytes_consumer.wat", linker);
+  socket_loop(state, consumer, "bytes_consumer.wat", "bench:consumer", "call-bytes",
+              socket_bytes_calls, std::to_string(socket_bytes_sum(socket_bytes_calls)));
 }
 
 // A relay that calls every provider and answers with the map an `any`
@@ -324,6 +345,7 @@ const bool registered = [] {
   benchmark::RegisterBenchmark("floor/host_record_8", host_call, "echo-record", record_8(), 1);
   benchmark::RegisterBenchmark("floor/host_fan_out", host_fan_out)->Arg(1)->Arg(10)->Arg(100);
   benchmark::RegisterBenchmark("floor/socket_u32", socket_u32_relay);
+  benchmark::RegisterBenchmark("floor/socket_bytes_64k", socket_bytes_64k_relay);
   benchmark::RegisterBenchmark("floor/fan_out", fan_out_relay)->Arg(1)->Arg(10)->Arg(100);
   benchmark::RegisterBenchmark("floor/resource_round_trip", resource_round_trip_relay);
   benchmark::RegisterBenchmark("floor/resource_round_trip_direct", resource_round_trip);

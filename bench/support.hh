@@ -28,6 +28,16 @@ inline constexpr std::uint32_t socket_calls = 1000;
 inline std::uint32_t fan_outs(std::size_t plugins) {
   return static_cast<std::uint32_t>(std::max<std::size_t>(1, 1000 / plugins));
 }
+// 64 KiB socket calls per host dispatch (bytes_consumer.wat): each is
+// milliseconds through dynamic values, so a few make the host call negligible.
+inline constexpr std::uint32_t socket_bytes_calls = 10;
+// What bytes_consumer.wat's call-bytes(n) returns when every answer is right.
+inline std::uint32_t socket_bytes_sum(std::uint32_t calls) {
+  std::uint32_t sum = 0;
+  for (std::uint32_t k = 1; k <= calls; ++k)
+    sum += k % 256;
+  return sum;
+}
 // Create + method + drop round trips per host dispatch.
 inline constexpr std::uint32_t round_trips = 100;
 // Plugins instantiated to measure resident memory per plugin.

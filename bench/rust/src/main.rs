@@ -22,6 +22,7 @@ use wasm_link::{
 
 // The batch sizes of bench/support.hh.
 const SOCKET_CALLS: u32 = 1000;
+const SOCKET_BYTES_CALLS: u32 = 10;
 const ROUND_TRIPS: u32 = 100;
 const RESIDENT_PLUGINS: usize = 100;
 fn fan_outs(plugins: usize) -> u32 {
@@ -50,6 +51,7 @@ struct Fixtures {
     engine: Engine,
     provider: Component,
     consumer: Component,
+    bytes_consumer: Component,
     fan_out_consumer: Component,
     counter_provider: Component,
     counter_consumer: Component,
@@ -75,6 +77,7 @@ impl Fixtures {
         Fixtures {
             provider: compile("provider.wat"),
             consumer: compile("consumer.wat"),
+            bytes_consumer: compile("bytes_consumer.wat"),
             fan_out_consumer: compile("fan_out_consumer.wat"),
             counter_provider: compile("counter_provider.wat"),
             counter_consumer: compile("counter_consumer.wat"),
@@ -527,6 +530,28 @@ fn main() {
         );
         measure(o, SOCKET_CALLS as u64, || {
             black_box(relay.dispatch("run", "call-u32", &n)).ok();
+        })
+    });
+
+    // 64 KiB in and out through the socket (bytes_consumer.wat), as in
+    // bench/socket_bytes_bench.cc.
+    run("socket_bytes_64k", &mut |o| {
+        let relay = consumer(
+            &f,
+            &f.bytes_consumer,
+            "bench:consumer",
+            "call-bytes",
+            one_provider(&f),
+        );
+        let n = [Val::U32(SOCKET_BYTES_CALLS)];
+        let sum: u32 = (1..=SOCKET_BYTES_CALLS).map(|k| k % 256).sum();
+        expect(
+            "call-bytes",
+            &one_value(relay.dispatch("run", "call-bytes", &n)),
+            &Val::U32(sum),
+        );
+        measure(o, SOCKET_BYTES_CALLS as u64, || {
+            black_box(relay.dispatch("run", "call-bytes", &n)).ok();
         })
     });
 
