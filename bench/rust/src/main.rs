@@ -5,10 +5,13 @@
 //! Measuring, as Google Benchmark does for the C++ contenders: a repetition
 //! runs the case in a batch of iterations, growing the batch until it takes at
 //! least the minimum time, and reports process CPU time per operation of that
-//! last batch. The output is the median of the repetitions (JSON).
+//! last batch. The output is every repetition and their median (JSON). The
+//! cases run in the order below, or with --shuffle in a random one (bench/run
+//! shuffles them, as Google Benchmark's random interleaving does the C++ suite's).
 //!
 //! usage: wasm-link-bench-rust FIXTURES [--min-time SECONDS] [--repetitions N]
-//!                             [--filter SUBSTRING] [--exclude SUBSTRING] [--out FILE]
+//!                             [--filter SUBSTRING] [--exclude SUBSTRING] [--shuffle]
+//!                             [--out FILE]
 
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
@@ -377,6 +380,29 @@ struct Options {
     repetitions: usize,
     filter: String,
     exclude: Option<String>,
+    shuffle: bool,
+}
+
+// A case, run once the cases are listed (and, with --shuffle, shuffled).
+type Case<'a> = Box<dyn FnMut(&Options) -> Figure + 'a>;
+
+fn case<'a>(name: &str, run: impl FnMut(&Options) -> Figure + 'a) -> (String, Case<'a>) {
+    (format!("rust/{name}"), Box::new(run))
+}
+
+// Fisher-Yates with a xorshift seeded from the clock: a new order every run,
+// as Google Benchmark's random interleaving gives the C++ suite.
+fn shuffle<T>(items: &mut [T]) {
+    let mut state = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64)
+        | 1;
+    for i in (1..items.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        items.swap(i, (state % (i as u64 + 1)) as usize);
+    }
 }
 
 enum Figure {
@@ -431,6 +457,7 @@ fn main() {
         repetitions: 5,
         filter: String::new(),
         exclude: None,
+        shuffle: false,
     };
     let mut out: Option<PathBuf> = None;
     while let Some(arg) = args.next() {
@@ -449,6 +476,7 @@ fn main() {
             }
             "--filter" => options.filter = value(),
             "--exclude" => options.exclude = Some(value()),
+            "--shuffle" => options.shuffle = true,
             "--out" => out = Some(PathBuf::from(value())),
             _ if fixtures.is_none() && !arg.starts_with("--") => {
                 fixtures = Some(PathBuf::from(arg))
@@ -462,25 +490,9 @@ fn main() {
 
     // Counters the provider still holds after the resource round trips.
     let live_after = std::cell::Cell::new(None::<u32>);
-    let mut results: Vec<(String, Figure)> = Vec::new();
-    let mut run = |name: &str, case: &mut dyn FnMut(&Options) -> Figure| {
-        let name = format!("rust/{name}");
-        // The async cases run only when asked for (bench/async does).
-        if name.starts_with("rust/async/") && !options.filter.contains("async") {
-            return;
-        }
-        if !name.contains(&options.filter)
-            || options
-                .exclude
-                .as_ref()
-                .is_some_and(|e| name.contains(e.as_str()))
-        {
-            return;
-        }
-        eprintln!("{name}");
-        let figure = case(&options);
-        results.push((name, figure));
-    };
+    // The cases capture these by reference and run after all are listed.
+    let (f, fixtures, live_after) = (&f, &fixtures, &live_after);
+    let mut cases: Vec<(String, Case)> = Vec::new();
 
     for (name, function, arg) in [
         ("host_u32", "get-u32", None),
@@ -488,7 +500,7 @@ fn main() {
         ("host_bytes_64k", "echo-bytes", Some(bytes_64k())),
         ("host_record_8", "echo-record", Some(record_8())),
     ] {
-        run(name, &mut |o| {
+        cases.push(case(name, move |o| {
             let binding = one_provider(&f);
             let args: Vec<Val> = arg.iter().cloned().collect();
             let got = one_value(binding.dispatch("api", function, &args));
@@ -496,11 +508,11 @@ fn main() {
             measure(o, 1, || {
                 black_box(binding.dispatch("api", function, &args)).ok();
             })
-        });
+        }));
     }
 
     for plugins in [1usize, 10, 100] {
-        run(&format!("host_fan_out/{plugins}"), &mut |o| {
+        cases.push(case(&format!("host_fan_out/{plugins}"), move |o| {
             let binding = many_providers(&f, plugins);
             match binding.dispatch("api", "get-u32", &[]) {
                 Ok(Any(map))
@@ -511,10 +523,10 @@ fn main() {
             measure(o, 1, || {
                 black_box(binding.dispatch("api", "get-u32", &[])).ok();
             })
-        });
+        }));
     }
 
-    run("socket_u32", &mut |o| {
+    cases.push(case("socket_u32", move |o| {
         let relay = consumer(
             &f,
             &f.consumer,
@@ -531,11 +543,11 @@ fn main() {
         measure(o, SOCKET_CALLS as u64, || {
             black_box(relay.dispatch("run", "call-u32", &n)).ok();
         })
-    });
+    }));
 
     // 64 KiB in and out through the socket (bytes_consumer.wat), as in
     // bench/socket_bytes_bench.cc.
-    run("socket_bytes_64k", &mut |o| {
+    cases.push(case("socket_bytes_64k", move |o| {
         let relay = consumer(
             &f,
             &f.bytes_consumer,
@@ -553,10 +565,10 @@ fn main() {
         measure(o, SOCKET_BYTES_CALLS as u64, || {
             black_box(relay.dispatch("run", "call-bytes", &n)).ok();
         })
-    });
+    }));
 
     for plugins in [1usize, 10, 100] {
-        run(&format!("fan_out/{plugins}"), &mut |o| {
+        cases.push(case(&format!("fan_out/{plugins}"), move |o| {
             let relay = consumer(
                 &f,
                 &f.fan_out_consumer,
@@ -574,13 +586,13 @@ fn main() {
             measure(o, calls as u64, || {
                 black_box(relay.dispatch("run", "fan-out", &n)).ok();
             })
-        });
+        }));
     }
 
     // The async cases (bench/async): `async func`s through the crate's async
     // API, on an engine with concurrency support, each dispatch awaited on
     // this thread, the crate's tasks on a one-worker pool.
-    run("async/host_u32", &mut |o| {
+    cases.push(case("async/host_u32", move |o| {
         let a = AsyncFixtures::load(&fixtures);
         let binding = a.provider();
         let got = one_value(futures::executor::block_on(binding.dispatch_async(
@@ -597,9 +609,9 @@ fn main() {
             )))
             .ok();
         })
-    });
+    }));
 
-    run("async/socket_u32", &mut |o| {
+    cases.push(case("async/socket_u32", move |o| {
         let a = AsyncFixtures::load(&fixtures);
         let relay = a.consumer(a.provider());
         let n = [Val::U32(SOCKET_CALLS)];
@@ -616,9 +628,9 @@ fn main() {
             ))
             .ok();
         })
-    });
+    }));
 
-    run("resource_round_trip", &mut |o| {
+    cases.push(case("resource_round_trip", move |o| {
         use FunctionKind::{Freestanding, Method};
         use ReturnKind::{AssumeNoResources, MayContainResources};
         let counters: One = Binding::new(
@@ -659,10 +671,10 @@ fn main() {
             live_after.set(Some(live));
         }
         figure
-    });
+    }));
 
     for plugins in [10usize, 100] {
-        run(&format!("graph_build/{plugins}"), &mut |o| {
+        cases.push(case(&format!("graph_build/{plugins}"), move |o| {
             measure(o, 1, || {
                 let relay = consumer(
                     &f,
@@ -673,10 +685,10 @@ fn main() {
                 );
                 black_box(relay);
             })
-        });
+        }));
     }
 
-    run("resident_memory", &mut |o| {
+    cases.push(case("resident_memory", move |o| {
         let mut figures = Vec::new();
         drop(many_providers(&f, 1)); // as the C++ suite does, before measuring
         for _ in 0..o.repetitions {
@@ -688,7 +700,26 @@ fn main() {
             drop(binding);
         }
         Figure::BytesPerPlugin(figures)
+    }));
+
+    cases.retain(|(name, _)| {
+        // The async cases run only when asked for (bench/async does).
+        !(name.starts_with("rust/async/") && !options.filter.contains("async"))
+            && name.contains(&options.filter)
+            && !options
+                .exclude
+                .as_ref()
+                .is_some_and(|e| name.contains(e.as_str()))
     });
+    if options.shuffle {
+        shuffle(&mut cases);
+    }
+    let mut results: Vec<(String, Figure)> = Vec::new();
+    for (name, mut case) in cases {
+        eprintln!("{name}");
+        let figure = case(&options);
+        results.push((name, figure));
+    }
 
     let mut json = String::from("{\n  \"benchmarks\": [\n");
     for (i, (name, figure)) in results.iter().enumerate() {
