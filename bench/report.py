@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Writes docs/BENCHMARKS.md (to standard output) from the results of bench/run:
 the Google Benchmark JSON of this runtime and the floor, and the JSON of the Rust
-harness. Hand-written analysis comes from bench/analysis.md."""
+harness, one file per contender and round. Each case shows the minimum and the
+median of its repetitions. Hand-written analysis comes from bench/analysis.md."""
 
 import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +25,8 @@ CASES = [
     ("host_fan_out/10", "host → `any` binding of 10 plugins", "one dispatch"),
     ("host_fan_out/100", "host → `any` binding of 100 plugins", "one dispatch"),
     ("socket_u32", "plugin → plugin: `exactly-one` socket, `u32`", "one socket call"),
+    ("socket_bytes_64k", "plugin → plugin: `exactly-one` socket, 64 KiB `list<u8>` in and out",
+     "one socket call"),
     ("fan_out/1", "plugin → `any` socket of 1 plugin", "one socket call"),
     ("fan_out/10", "plugin → `any` socket of 10 plugins", "one socket call"),
     ("fan_out/100", "plugin → `any` socket of 100 plugins", "one socket call"),
@@ -34,14 +38,15 @@ CASES = [
 HOST_DISPATCH = ["host_u32", "host_string_1k", "host_bytes_64k", "host_record_8"]
 
 
-def load_google_benchmark(path, figures, errors):
-    """Median per benchmark: Google Benchmark's median aggregate, or with a
-    single repetition (no aggregates) that repetition."""
+def load_google_benchmark(path, samples, errors):
+    """Appends every repetition's value (CPU time per operation, or bytes per
+    plugin) to samples[(contender, case)]; aggregates are left out."""
     data = json.loads(path.read_text())
-    runs = {}
     for entry in data["benchmarks"]:
+        if entry.get("run_type") == "aggregate":
+            continue
         contender, _, case = entry["run_name"].partition("/")
-        case = re.sub(r"/iterations:\d+$", "", case)
+        case = re.sub(r"/(iterations:\d+|process_time)$", "", case)
         if entry.get("error_occurred"):
             errors[(contender, case)] = entry.get("error_message", "error")
             continue
@@ -51,23 +56,47 @@ def load_google_benchmark(path, figures, errors):
             value = 1e9 / entry["items_per_second"]
         else:
             continue
-        if entry.get("run_type") == "aggregate":
-            if entry.get("aggregate_name") == "median":
-                figures[(contender, case)] = value
-        else:
-            runs.setdefault((contender, case), []).append(value)
-    for key, values in runs.items():
-        if key not in figures:
-            figures[key] = sorted(values)[len(values) // 2]
+        samples.setdefault((contender, case), []).append(value)
     return data["context"]
 
 
-def load_rust(path, figures, extras):
+def load_rust(path, samples, extras):
     for entry in json.loads(path.read_text())["benchmarks"]:
         case = entry["name"].partition("/")[2]
-        figures[("rust", case)] = entry["median"]
+        values = entry.get("ns_per_op", entry.get("bytes_per_plugin", []))
+        samples.setdefault(("rust", case), []).extend(values)
         if "live_counters_after" in entry:
             extras["live_counters_after"] = entry["live_counters_after"]
+
+
+def load_rounds(results, suffix, samples, errors, extras):
+    """The timing rounds of bench/run (cpp-01.json, rust-01.json, ...; with
+    concurrency support on cpp-concurrency-01.json, ...); the C++ suite's
+    contexts, one per round."""
+    contexts = []
+    for path in sorted(results.glob("cpp%s-[0-9]*.json" % suffix)):
+        contexts.append(load_google_benchmark(path, samples, errors))
+    for path in sorted(results.glob("rust%s-[0-9]*.json" % suffix)):
+        load_rust(path, samples, extras)
+    return contexts
+
+
+class Figures:
+    """Minimum and median of each (contender, case)'s repetitions."""
+
+    def __init__(self, samples):
+        self.samples = samples
+
+    def min(self, contender, case):
+        values = self.samples.get((contender, case))
+        return min(values) if values else None
+
+    def median(self, contender, case):
+        values = self.samples.get((contender, case))
+        return statistics.median(values) if values else None
+
+    def count(self, contender, case):
+        return len(self.samples.get((contender, case), []))
 
 
 def lock_version(lock, name):
@@ -82,13 +111,13 @@ def run(command):
         return "?"
 
 
-def machine():
+def machine(build):
     cpuinfo = Path("/proc/cpuinfo").read_text()
     model = re.search(r"model name\s*:\s*(.*)", cpuinfo)
     memory = re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text())
     os_name = re.search(r'PRETTY_NAME="([^"]*)"', Path("/etc/os-release").read_text())
     compiler = "?"
-    cache = ROOT / "build-bench" / "CMakeCache.txt"
+    cache = build / "CMakeCache.txt"
     if cache.exists():
         found = re.search(r"CMAKE_CXX_COMPILER:[A-Z]+=(.*)", cache.read_text())
         if found:
@@ -134,33 +163,43 @@ def ratio_text(value, target=None):
 
 def main():
     results = Path(sys.argv[1])
-    figures, errors, extras = {}, {}, {}
-    context = load_google_benchmark(results / "cpp.json", figures, errors)
+    samples, errors, extras = {}, {}, {}
+    contexts = load_rounds(results, "", samples, errors, extras)
+    if not contexts:
+        sys.exit("bench/report.py: no rounds in %s" % results)
     for contender in ("ours", "floor"):
         memory = results / ("cpp-memory-%s.json" % contender)
         if memory.exists():
-            load_google_benchmark(memory, figures, errors)
-    for name in ("rust.json", "rust-memory.json"):
-        if (results / name).exists():
-            load_rust(results / name, figures, extras)
+            load_google_benchmark(memory, samples, errors)
+    if (results / "rust-memory.json").exists():
+        load_rust(results / "rust-memory.json", samples, extras)
+    figures = Figures(samples)
+    repetitions, min_time = settings(results, len(contexts))
 
     c_api_lock = (ROOT / "cmake" / "wasmtime-c-api" / "Cargo.lock").read_text()
     rust_lock = (ROOT / "bench" / "rust" / "Cargo.lock").read_text()
     ours_wasmtime = lock_version(c_api_lock, "wasmtime-c-api-impl")
     rust_wasmtime = lock_version(rust_lock, "wasmtime")
     rust_crate = lock_version(rust_lock, "wasm-link")
-    m = machine()
+    m = machine(results.parent)
     if (results / "commit").exists():  # the commit measured, which bench/run wrote
         m["commit"] = (results / "commit").read_text().strip()
-    get = lambda contender, case: figures.get((contender, case))
+    get = figures.median
+    loads = [context["load_avg"][0] for context in contexts if context.get("load_avg")]
 
     out = []
     w = out.append
     w("# Benchmarks\n")
     w("Written by `bench/run` (%s, commit `%s`); do not edit by hand: the analysis at the"
-      " end comes from `bench/analysis.md`.\n" % (context.get("date", "?")[:10], m["commit"]))
-    w("Time per operation, the median of %s repetitions; lower is better. **Bold** ratios miss"
-      " their target (see [Targets](#targets)).\n" % repetitions_of(results))
+      " end comes from `bench/analysis.md`.\n" % (contexts[0].get("date", "?")[:10], m["commit"]))
+    w("Time per operation, the minimum and the median of %d repetitions per contender; lower is"
+      " better. The repetitions come from %d rounds spread over the run: each round runs every"
+      " case of the C++ suite once, in an order shuffled anew (Google Benchmark's random"
+      " interleaving), and every case of the Rust harness once, shuffled too, alternating which"
+      " suite goes first. A busy spell therefore shows as a median above the minimum for every"
+      " contender alike, not as a different ratio. Ratios are of the medians and of the"
+      " minimums; **bold** ratios of medians miss their target (see [Targets](#targets));"
+      " [How it is measured](#how-it-is-measured) has the details.\n" % (repetitions, repetitions))
     w("## Contenders\n")
     w("| contender | what runs | Wasmtime |")
     w("| --- | --- | --- |")
@@ -173,20 +212,23 @@ def main():
       " %s (Rust API) |" % (rust_crate, rust_wasmtime))
     w("")
     w("## Results\n")
-    w("| case | operation | ours (Wasmtime %s) | floor (Wasmtime %s) | wasm-link %s (Wasmtime %s)"
-      " | ours/floor | ours/wasm-link |" % (ours_wasmtime, ours_wasmtime, rust_crate, rust_wasmtime))
-    w("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    w("ours and floor on Wasmtime %s; wasm-link: the crate %s on Wasmtime %s.\n"
+      % (ours_wasmtime, rust_crate, rust_wasmtime))
+    w(table_head(with_operation=True))
     for key, case, operation in CASES:
-        ours, floor, rust = get("ours", key), get("floor", key), get("rust", key)
-        ours_cell = figure_text(key, ours)
-        if ours is None and ("ours", key) in errors:
-            ours_cell = "failed¹"
+        cells = contender_cells(figures, key)
+        if figures.median("ours", key) is None and ("ours", key) in errors:
+            cells[0:2] = ["failed¹", "failed¹"]
         host_target = 1.3 if key in HOST_DISPATCH else None
-        w("| %s | %s | %s | %s | %s | %s | %s |" % (
-            case, operation, ours_cell, figure_text(key, floor), figure_text(key, rust),
-            ratio_text(ratio(ours, floor), host_target),
-            ratio_text(ratio(ours, rust), 1.0 if key != "resident_memory" else None)))
+        w("| %s | %s | %s |" % (case, operation, " | ".join(
+            cells + ratio_cells(figures, key, "floor", host_target)
+            + ratio_cells(figures, key, "rust", 1.0 if key != "resident_memory" else None))))
     w("")
+    short = sorted("%s/%s (%d)" % (contender, key, figures.count(contender, key))
+                   for key, _, _ in CASES for contender in ("ours", "floor", "rust")
+                   if 0 < figures.count(contender, key) < repetitions)
+    if short:
+        w("Fewer repetitions than the rest: %s.\n" % ", ".join(short))
     for (contender, key), message in sorted(errors.items()):
         if contender == "ours":
             w("¹ `%s` did not run: `%s`.\n" % (key, message.replace("`", "'")))
@@ -196,7 +238,9 @@ def main():
         notes.append("The floor's resource round trip above goes through a hand-made socket (the"
                      " consumer plugin calls host functions that call the provider). Made directly"
                      " from the host on the provider (make-counter, the method, drop) it takes"
-                     " %s." % time_text(direct))
+                     " %s (median; minimum %s)."
+                     % (time_text(direct), time_text(figures.min("floor",
+                                                                  "resource_round_trip_direct"))))
     if "live_counters_after" in extras:
         notes.append("After its round trips the crate `wasm-link` left %d counters alive in the"
                      " provider: it forgets the consumer's handle on drop but never drops the"
@@ -205,31 +249,30 @@ def main():
     if notes:
         w(" ".join(notes) + "\n")
 
-    busy = {}
-    if (results / "cpp-concurrency.json").exists():
-        load_google_benchmark(results / "cpp-concurrency.json", busy, {})
-    if (results / "rust-concurrency.json").exists():
-        load_rust(results / "rust-concurrency.json", busy, {})
-    if busy:
+    socket_bytes_section(w, figures)
+
+    busy_samples = {}
+    load_rounds(results, "-concurrency", busy_samples, {}, {})
+    if busy_samples:
+        busy = Figures(busy_samples)
         w("### With Wasmtime's concurrency support\n")
         w("The tables above run every contender with Wasmtime's concurrency support"
           " (component-model async) off, as `default_config()` has it: the crate at its"
           " fastest. Wasmtime's own default has it on, and its bookkeeping (a guest task made"
           " and retired per call, `enter_guest_sync_call`/`exit_guest_sync_call`) then runs on"
           " every crossing. The same cases with `concurrency_support(true)` for every"
-          " contender:\n")
-        w("| case | ours | floor | wasm-link | ours/floor | ours/wasm-link |")
-        w("| --- | ---: | ---: | ---: | ---: | ---: |")
+          " contender, measured in the same rounds:\n")
+        w(table_head(with_operation=False))
         for key, case, _ in CASES:
-            ours, floor, rust = busy.get(("ours", key)), busy.get(("floor", key)), busy.get(("rust", key))
-            if ours is None and floor is None and rust is None:
+            if all(busy.median(c, key) is None for c in ("ours", "floor", "rust")):
                 continue
-            w("| %s | %s | %s | %s | %s | %s |" % (
-                case, figure_text(key, ours), figure_text(key, floor), figure_text(key, rust),
-                ratio_text(ratio(ours, floor)), ratio_text(ratio(ours, rust))))
+            w("| %s | %s |" % (case, " | ".join(
+                contender_cells(busy, key) + ratio_cells(busy, key, "floor")
+                + ratio_cells(busy, key, "rust"))))
         w("")
 
     w("## Targets\n")
+    w("On the medians.\n")
     w("| target | measured | met |")
     w("| --- | --- | --- |")
     for key, case, _ in CASES:
@@ -269,10 +312,13 @@ def main():
     w("| C++ compiler | %s, `-O3` (CMake Release) |" % m["compiler"])
     w("| Rust | %s, `--release` (opt-level 3) |" % m["rustc"])
     w("| Google Benchmark | %s (Debian's libbenchmark-dev) |" % m["benchmark"])
-    w("| load average at start | %s |" % ", ".join("%.2f" % x for x in context.get("load_avg", [])))
+    w("| rounds | %d, at least %s s per case and repetition |" % (repetitions, min_time))
+    if loads:
+        w("| load average (1 min) as each round began | %.2f to %.2f, median %.2f |"
+          % (min(loads), max(loads), statistics.median(loads)))
     w("")
-    # bench/polyglot, bench/parallel and bench/async write their sections into
-    # the document themselves; keep them.
+    # bench/polyglot, bench/parallel, bench/async and bench/bytes write their
+    # sections into the document themselves; keep them.
     current = ROOT / "docs" / "BENCHMARKS.md"
     for section in ("polyglot", "parallel", "async", "bytes"):
         kept = re.search(r"<!-- %s -->.*<!-- /%s -->" % (section, section), current.read_text(),
@@ -285,12 +331,80 @@ def main():
     sys.stdout.write("\n".join(out))
 
 
-def repetitions_of(results):
-    data = json.loads((results / "cpp.json").read_text())
-    for entry in data["benchmarks"]:
-        if "repetitions" in entry:
-            return entry["repetitions"]
-    return 1
+def table_head(with_operation):
+    columns = ["case"] + (["operation"] if with_operation else []) + [
+        "ours min", "ours median", "floor min", "floor median", "wasm-link min",
+        "wasm-link median", "ours/floor median", "ours/floor min", "ours/wasm-link median",
+        "ours/wasm-link min"]
+    aligns = ["---"] * (2 if with_operation else 1) + ["---:"] * 10
+    return "| %s |\n| %s |" % (" | ".join(columns), " | ".join(aligns))
+
+
+def contender_cells(figures, key):
+    """Minimum and median of ours, the floor and the crate."""
+    return [figure_text(key, value) for contender in ("ours", "floor", "rust")
+            for value in (figures.min(contender, key), figures.median(contender, key))]
+
+
+def ratio_cells(figures, key, other, target=None):
+    """ours/other of the medians (bold past the target) and of the minimums."""
+    return [ratio_text(ratio(figures.median("ours", key), figures.median(other, key)), target),
+            ratio_text(ratio(figures.min("ours", key), figures.min(other, key)))]
+
+
+def socket_bytes_section(w, figures):
+    """64 KiB through a socket beside two memcpys of 64 KiB, and why the socket
+    path costs what it does."""
+    if figures.median("ours", "socket_bytes_64k") is None:
+        return
+    rows = [("ours", "ours", "socket_bytes_64k"), ("floor", "floor", "socket_bytes_64k"),
+            ("wasm-link", "rust", "socket_bytes_64k"),
+            ("two memcpys of 64 KiB (`bytes/memcpy_64k_twice`)", "bytes", "memcpy_64k_twice")]
+    copy = figures.median("bytes", "memcpy_64k_twice")
+    w("### 64 KiB through a socket\n")
+    w("`bench/fixtures/bytes_consumer.wat` sends 64 KiB as a `list<u8>` through its"
+      " `exactly-one` socket to the provider's `echo-bytes` and gets them back, 10 times per host"
+      " dispatch, and checks each answer's length and one of its bytes. Per socket call, in and"
+      " out:\n")
+    w("| contender | min | median | / two memcpys (medians) |")
+    w("| --- | ---: | ---: | ---: |")
+    for label, contender, key in rows:
+        median = figures.median(contender, key)
+        w("| %s | %s | %s | %s |" % (label, figure_text(key, figures.min(contender, key)),
+                                     figure_text(key, median),
+                                     "%.0f" % (median / copy) if median and copy else "—"))
+    w("")
+    w("A host dispatch can move bytes as whole buffers (`Binding::dispatch_bytes`, [The byte"
+      " path](#the-byte-path)), but a socket is a host function that the consumer's import"
+      " resolves to, and Wasmtime 48's C API hands a host function its arguments, and takes its"
+      " results, only as arrays of dynamic values (`wasmtime_component_val_t`; the callback type"
+      " `wasmtime_component_func_callback_t` of `wasmtime/component/linker.h`). A 64 KiB"
+      " `list<u8>` arrives as 65,536 values, one per byte, each lifted from the consumer's memory"
+      " into a Rust `Val` and converted to a C value (which the C++ `Val` wraps); the socket"
+      " passes them to"
+      " the provider's `Func::call`, which converts them back and lowers them one by one; the"
+      " answer comes back the same way. The floor's hand-made relay goes through the same API"
+      " and pays the same. Wasmtime's Rust API has typed host functions"
+      " (`LinkerInstance::func_wrap` with a `WasmList<u8>` parameter, read in place in the"
+      " caller's memory, and a `Vec<u8>` result, lowered with one copy); its C API has no"
+      " counterpart. The crate wasm-link's sockets are `func_new` with `Val`s too, so it also"
+      " makes one value per byte each way; it skips only the conversions to C and C++ values."
+      " What would close the gap: a typed host-function shim for `list<u8>` and `string`"
+      " arguments and results in `cmake/wasmtime-c-api/src/lib.rs`, beside the typed call the"
+      " byte path uses (`wasm_link_component_func_call_bytes`): a function registered with"
+      " `func_wrap` that gives the C++ callback a pointer and a length into the consumer's"
+      " memory and lowers the answer from a buffer. A socket of byte lists would then forward"
+      " to the provider through the byte path's typed call, and a 64 KiB socket call would cost"
+      " a few memcpys instead of 65,536 values each way. That shim is not built yet.\n")
+
+
+def settings(results, rounds):
+    """bench/run's --repetitions and --min-time, as it wrote them."""
+    path = results / "settings"
+    if path.exists():
+        repetitions, min_time = path.read_text().split()
+        return int(repetitions), min_time
+    return rounds, "?"
 
 
 if __name__ == "__main__":
