@@ -68,6 +68,22 @@ void host_dispatch(benchmark::State &state, std::string_view function, const Val
   state.SetItemsProcessed(state.iterations());
 }
 
+// As host_dispatch, through a call prepared once (Binding::prepare).
+void host_prepared(benchmark::State &state, std::string_view function, const Val &arg,
+                   std::size_t arg_count) {
+  const Binding binding = providers(Cardinality::exactly_one, 1);
+  const PreparedCall call = take(binding.prepare("api", function));
+  const std::span<const Val> args(&arg, arg_count);
+  const std::string wanted = arg_count == 0 ? "42" : to_string(arg);
+  expect(state, std::string(function), first_value(binding.dispatch("api", function, args)),
+         wanted);
+  for (auto _ : state) {
+    auto outcomes = call(args);
+    benchmark::DoNotOptimize(outcomes);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 // Host dispatch to an `any` binding of `plugins` plugins.
 void host_fan_out(benchmark::State &state) {
   const auto plugins = static_cast<std::size_t>(state.range(0));
@@ -183,6 +199,11 @@ const bool registered = [] {
   benchmark::RegisterBenchmark("ours/host_string_1k", host_dispatch, "echo-string", string_1k(), 1);
   benchmark::RegisterBenchmark("ours/host_bytes_64k", host_dispatch, "echo-bytes", bytes_64k(), 1);
   benchmark::RegisterBenchmark("ours/host_record_8", host_dispatch, "echo-record", record_8(), 1);
+  benchmark::RegisterBenchmark("ours/host_u32_prepared", host_prepared, "get-u32", none, 0);
+  benchmark::RegisterBenchmark("ours/host_string_1k_prepared", host_prepared, "echo-string",
+                               string_1k(), 1);
+  benchmark::RegisterBenchmark("ours/host_record_8_prepared", host_prepared, "echo-record",
+                               record_8(), 1);
   benchmark::RegisterBenchmark("ours/host_fan_out", host_fan_out)->Arg(1)->Arg(10)->Arg(100);
   benchmark::RegisterBenchmark("ours/socket_u32", socket_u32);
   benchmark::RegisterBenchmark("ours/fan_out", fan_out)->Arg(1)->Arg(10)->Arg(100);

@@ -249,6 +249,7 @@ def main():
     if notes:
         w(" ".join(notes) + "\n")
 
+    prepared_section(w, figures)
     socket_bytes_section(w, figures)
 
     busy_samples = {}
@@ -350,6 +351,41 @@ def ratio_cells(figures, key, other, target=None):
     """ours/other of the medians (bold past the target) and of the minimums."""
     return [ratio_text(ratio(figures.median("ours", key), figures.median(other, key)), target),
             ratio_text(ratio(figures.min("ours", key), figures.min(other, key)))]
+
+
+# Host cases measured again through Binding::prepare (bench/ours_bench.cc),
+# beside the floor's and the crate's one call, and the ours/floor target.
+PREPARED = [("host_u32", 1.1), ("host_string_1k", 1.0), ("host_record_8", None)]
+
+
+def prepared_section(w, figures):
+    """The host cases through a call prepared once (ours) against the floor's and
+    the crate's call."""
+    rows = [(key, target) for key, target in PREPARED
+            if figures.median("ours", key + "_prepared") is not None]
+    if not rows:
+        return
+    names = {key: case for key, case, _ in CASES}
+    w("### Prepared calls\n")
+    w("The same host cases through a `PreparedCall` (`Binding::prepare` once, then the call):"
+      " no name lookups, no copy of the plugin's id, no vector for the one result, and"
+      " Wasmtime's typed call for a function of scalars (`get-u32`). The floor and the crate"
+      " make their one call as above. Target: ours/floor at most 1.1 for `get-u32`, below 1"
+      " for the string.\n")
+    w("| case | ours prepared min | ours prepared median | floor median | wasm-link median"
+      " | ours/floor median | ours/floor min | ours/wasm-link median |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for key, target in rows:
+        mine = key + "_prepared"
+        w("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            names[key], figure_text(key, figures.min("ours", mine)),
+            figure_text(key, figures.median("ours", mine)),
+            figure_text(key, figures.median("floor", key)),
+            figure_text(key, figures.median("rust", key)),
+            ratio_text(ratio(figures.median("ours", mine), figures.median("floor", key)), target),
+            ratio_text(ratio(figures.min("ours", mine), figures.min("floor", key))),
+            ratio_text(ratio(figures.median("ours", mine), figures.median("rust", key)), 1.0)))
+    w("")
 
 
 def socket_bytes_section(w, figures):

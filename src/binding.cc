@@ -7,21 +7,22 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <set>
 #include <thread>
 
 namespace wasm_link {
 namespace detail {
 
-Result<std::size_t, DispatchError> BindingState::slot_of(std::string_view interface,
-                                                         std::string_view function) const {
+Result<BindingState::Slot, DispatchError> BindingState::slot_of(std::string_view interface,
+                                                                std::string_view function) const {
   auto functions = slots.find(interface);
   if (functions == slots.end())
     return DispatchError::invalid_interface_path(path(interface));
   auto index = functions->second.find(function);
   if (index == functions->second.end())
     return DispatchError::invalid_function(std::string(function));
-  return index->second;
+  return Slot{index->second, functions->first, index->first};
 }
 
 std::string BindingState::path(std::string_view interface) const {
@@ -154,8 +155,20 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
   return out;
 }
 
-// What calls of `target` need beyond the call: wrapping, unwrapping, refusal.
-// Equivalent exports of other plugins have the same answers.
+bool is_scalar(const ValType &type) {
+  return type.kind() <= WASMTIME_COMPONENT_VALTYPE_CHAR;
+}
+
+// Whether `target` takes the scalar path (Export::scalar).
+bool scalar_call(const Export &target) {
+  const auto result = target.type.result();
+  return target.params.size() <= 4 && (!result || is_scalar(*result)) &&
+         std::all_of(target.params.begin(), target.params.end(),
+                     [](const auto &param) { return is_scalar(param.second); });
+}
+
+// What calls of `target` need beyond the call: wrapping, unwrapping, refusal,
+// the scalar path. Equivalent exports of other plugins have the same answers.
 void classify(Export &target) {
   auto checks = std::make_shared<std::vector<TypeCheck>>();
   for (const auto &[_, type] : target.params)
@@ -163,6 +176,8 @@ void classify(Export &target) {
   target.checks = std::move(checks);
   const auto result = target.type.result();
   target.wraps_result = result && holds_handles(*result);
+  target.scalar = scalar_call(target);
+  target.result_kind = result ? result->kind() : 0;
   target.unsupported = result ? unsupported_part(*result) : std::nullopt;
   for (const auto &[_, type] : target.params) {
     target.unwraps_arguments = target.unwraps_arguments || holds_handles(type);
@@ -370,6 +385,85 @@ bool sync_first(const Export &target, const PluginState &plugin) {
   return !target.lifted_async && !plugin.async_entry;
 }
 
+// A scalar as wasm_link_component_func_call_scalars takes it.
+std::uint64_t scalar_bits(const Val &value) {
+  const wasmtime_component_val_t &raw = *Val::to_capi(&value);
+  auto extended = [](std::int64_t v) { return static_cast<std::uint64_t>(v); };
+  switch (raw.kind) {
+  case WASMTIME_COMPONENT_BOOL:
+    return raw.of.boolean ? 1 : 0;
+  case WASMTIME_COMPONENT_S8:
+    return extended(raw.of.s8);
+  case WASMTIME_COMPONENT_U8:
+    return raw.of.u8;
+  case WASMTIME_COMPONENT_S16:
+    return extended(raw.of.s16);
+  case WASMTIME_COMPONENT_U16:
+    return raw.of.u16;
+  case WASMTIME_COMPONENT_S32:
+    return extended(raw.of.s32);
+  case WASMTIME_COMPONENT_U32:
+    return raw.of.u32;
+  case WASMTIME_COMPONENT_S64:
+    return extended(raw.of.s64);
+  case WASMTIME_COMPONENT_U64:
+    return raw.of.u64;
+  case WASMTIME_COMPONENT_F32:
+    return std::bit_cast<std::uint32_t>(raw.of.f32);
+  case WASMTIME_COMPONENT_F64:
+    return std::bit_cast<std::uint64_t>(raw.of.f64);
+  default: // WASMTIME_COMPONENT_CHAR: the arguments were checked against scalar types
+    return raw.of.character;
+  }
+}
+
+// The shim's 64 bits as a Val of scalar kind `kind`.
+Val scalar_value(wasmtime_component_valtype_kind_t kind, std::uint64_t bits) {
+  switch (kind) {
+  case WASMTIME_COMPONENT_VALTYPE_BOOL:
+    return Val(bits != 0);
+  case WASMTIME_COMPONENT_VALTYPE_S8:
+    return Val(static_cast<std::int8_t>(bits));
+  case WASMTIME_COMPONENT_VALTYPE_U8:
+    return Val(static_cast<std::uint8_t>(bits));
+  case WASMTIME_COMPONENT_VALTYPE_S16:
+    return Val(static_cast<std::int16_t>(bits));
+  case WASMTIME_COMPONENT_VALTYPE_U16:
+    return Val(static_cast<std::uint16_t>(bits));
+  case WASMTIME_COMPONENT_VALTYPE_S32:
+    return Val(static_cast<std::int32_t>(bits));
+  case WASMTIME_COMPONENT_VALTYPE_U32:
+    return Val(static_cast<std::uint32_t>(bits));
+  case WASMTIME_COMPONENT_VALTYPE_S64:
+    return Val(static_cast<std::int64_t>(bits));
+  case WASMTIME_COMPONENT_VALTYPE_U64:
+    return Val(bits);
+  case WASMTIME_COMPONENT_VALTYPE_F32:
+    return Val(std::bit_cast<float>(static_cast<std::uint32_t>(bits)));
+  case WASMTIME_COMPONENT_VALTYPE_F64:
+    return Val(std::bit_cast<double>(bits));
+  default: // WASMTIME_COMPONENT_VALTYPE_CHAR
+    return Val::char_(static_cast<std::uint32_t>(bits));
+  }
+}
+
+// The scalar path of invoke (Export::scalar): `args` were checked against the
+// export's parameter types.
+wasmtime::Result<std::monostate> invoke_scalars(const Export &target,
+                                                wasmtime::Store::Context store,
+                                                std::span<const Val> args, std::span<Val> results) {
+  std::array<std::uint64_t, 4> bits{};
+  for (std::size_t i = 0; i < args.size(); ++i)
+    bits[i] = scalar_bits(args[i]);
+  std::uint64_t out = 0;
+  if (wasmtime_error_t *error = wasm_link_component_func_call_scalars(
+          target.func.capi(), store.capi(), bits.data(), args.size(), &out, target.has_result))
+    return wasmtime::Error(error);
+  if (target.has_result)
+    results[0] = scalar_value(target.result_kind, out);
+  return std::monostate();
+}
+
 // Calls the export, which the caller holds the plugin's lock for. Wasmtime's
 // sync call is cheaper and needs no event loop, but refuses, before running
 // anything, an export lifted with the `async` option (which the type does not
@@ -380,8 +474,10 @@ wasmtime::Result<std::monostate> invoke(const Export &target, PluginState &plugi
                                         std::span<const Val> args, std::span<Val> results) {
   wasmtime::Store::Context store = plugin.store.context();
   if (sync_first(target, plugin)) {
-    auto called = target.func.call(store, wasmtime::Span<const Val>(args.data(), args.size()),
-                                   wasmtime::Span<Val>(results.data(), results.size()));
+    auto called = target.scalar && args.size() == target.params.size()
+                      ? invoke_scalars(target, store, args, results)
+                      : target.func.call(store, wasmtime::Span<const Val>(args.data(), args.size()),
+                                         wasmtime::Span<Val>(results.data(), results.size()));
     if (called || !refused_sync(called.err(), target, plugin))
       return called;
   }
@@ -686,30 +782,6 @@ const CallResult *DispatchResults::find(std::string_view id) const noexcept {
 
 namespace {
 
-// Handles on the host's side live in the binding's own store (HostHandles).
-class HostSide final : public detail::HandleSide {
-public:
-  explicit HostSide(const detail::BindingState &binding) : binding_(binding) {}
-
-  Result<std::uint32_t, DispatchError> rep(const wasmtime::component::ResourceAny &handle,
-                                           std::size_t resource, bool take) override {
-    if (!binding_.host)
-      return DispatchError::invalid_resource_handle("the binding has given out no handles");
-    return binding_.host->rep(handle, resource, take);
-  }
-  Result<Val, DispatchError> issue(std::uint32_t rep, std::size_t resource) override {
-    return binding_.host->issue(rep, resource);
-  }
-  detail::Caller caller() const noexcept override { return detail::Caller::host; }
-
-private:
-  const detail::BindingState &binding_;
-};
-
-} // namespace
-
-namespace {
-
 std::optional<Error> interfaces_problem(const std::string &package,
                                         const Binding::Interfaces &interfaces) {
   // A component instance has one namespace for its functions and types: no
@@ -798,6 +870,8 @@ std::optional<Error> place_export(detail::BindingState &state, const detail::Plu
     placed.wraps_result = reference.wraps_result;
     placed.unwraps_arguments = reference.unwraps_arguments;
     placed.unsupported = reference.unsupported;
+    placed.scalar = reference.scalar;
+    placed.result_kind = reference.result_kind;
     placed.checks = reference.checks;
   }
   return std::nullopt;
@@ -937,80 +1011,6 @@ std::size_t Binding::live_handles() const {
   return state_->handles.size();
 }
 
-Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interface,
-                                                         std::string_view function,
-                                                         std::span<const Val> args) const {
-  return dispatch(interface, function, args, nullptr);
-}
-
-Result<DispatchResults, DispatchError> Binding::dispatch_to(std::string_view plugin,
-                                                            std::string_view interface,
-                                                            std::string_view function,
-                                                            std::span<const Val> args) const {
-  return dispatch(interface, function, args, &plugin);
-}
-
-Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interface,
-                                                         std::string_view function,
-                                                         std::span<const Val> args,
-                                                         const std::string_view *only) const {
-  const detail::BindingState &state = *state_;
-  auto found = state.slot_of(interface, function);
-  if (!found)
-    return found.err();
-  const std::size_t slot = found.ok();
-  std::vector<PluginResult> results;
-  if (state.plugs.empty())
-    return DispatchResults(std::move(results));
-  auto chosen = [&](const detail::PlugState &plug) { return only == nullptr || plug.id == *only; };
-  HostSide side(state);
-  const detail::Export &reference = state.plugs.front().exports[slot];
-  if (!reference.unwraps_arguments) {
-    auto call = [&](const detail::PlugState &plug) {
-      return PluginResult{plug.id,
-                          detail::call(state, plug, interface, function, plug.exports[slot], args,
-                                       detail::Arguments::checked, side)};
-    };
-    if (only == nullptr)
-      return DispatchResults(state.fan_out.run<PluginResult>(
-          slot, state.plugs.size(), [&](std::size_t i) { return call(state.plugs[i]); }));
-    for (const auto &plug : state.plugs)
-      if (chosen(plug))
-        results.push_back(call(plug));
-    return DispatchResults(std::move(results));
-  }
-
-  // Handles among the arguments: the call goes to the plugin that owns them.
-  const bool method = reference.metadata->kind == FunctionKind::method;
-  for (std::size_t i = 0; i < args.size() && i < reference.params.size(); ++i)
-    if (auto why = (*reference.checks)[i].mismatch(args[i]))
-      return DispatchError::invalid_argument_list(
-          "`" + state.path(interface) + "`.`" + std::string(function) + "`: argument " +
-          std::to_string(i) + " `" + reference.params[i].first + "`: " + *why);
-  auto handles = detail::read_handles(state, slot, args, side);
-  if (!handles)
-    return handles.err();
-  if (method && !handles.ok_ref().owner)
-    return DispatchError::invalid_resource_handle("a method needs a handle as `self`");
-  for (const auto &plug : state.plugs) {
-    if (!chosen(plug))
-      continue;
-    const auto owner = handles.ok_ref().owner;
-    if (owner && *owner != plug.index) {
-      if (!method || only != nullptr)
-        results.push_back({plug.id, CallResult(DispatchError::invalid_resource_handle(
-                                        "the handles passed belong to plugin `" +
-                                        state.plugs[*owner].id + "`"))});
-      continue;
-    }
-    // The arguments were checked above (call() still checks their count).
-    results.push_back({plug.id, detail::call(state, plug, interface, function, plug.exports[slot],
-                                             handles.ok_ref().args, detail::Arguments::unchecked,
-                                             side, &handles.ok_ref())});
-  }
-  return DispatchResults(std::move(results));
-}
-
 Result<std::vector<BytesResult>, DispatchError>
 Binding::dispatch_bytes(std::string_view interface, std::string_view function,
                         std::span<const std::uint8_t> input) const {
@@ -1018,7 +1018,7 @@ Binding::dispatch_bytes(std::string_view interface, std::string_view function,
   auto found = state.slot_of(interface, function);
   if (!found)
     return found.err();
-  const std::size_t slot = found.ok();
+  const std::size_t slot = found.ok().index;
   std::vector<BytesResult> results;
   if (state.plugs.empty())
     return results;

@@ -31,6 +31,11 @@ struct Export {
   bool has_result;
   bool wraps_result;      // the result can hold handles, which are wrapped
   bool unwraps_arguments; // some parameter can hold handles
+  // At most four parameters and at most one result, all scalars (bool,
+  // integers, floats, char): the call takes Wasmtime's typed path (see
+  // wasm_link_component_func_call_scalars), and the result is of `result_kind`.
+  bool scalar = false;
+  wasmtime_component_valtype_kind_t result_kind = 0;
   // A future, stream or error-context type in the signature: such calls are refused.
   std::optional<std::string> unsupported;
   // The parameters' types read once, for checking host arguments; shared by
@@ -98,9 +103,14 @@ struct BindingState {
 
   // The instance name `<namespace>:<name>/<interface>[@<version>]`.
   std::string path(std::string_view interface) const;
+  // A function's slot, with its names as the binding holds them.
+  struct Slot {
+    std::size_t index;
+    std::string_view interface;
+    std::string_view function;
+  };
   // The slot of `interface`.`function`; a dispatch's error when there is none.
-  Result<std::size_t, DispatchError> slot_of(std::string_view interface,
-                                             std::string_view function) const;
+  Result<Slot, DispatchError> slot_of(std::string_view interface, std::string_view function) const;
 };
 
 // "plugin `<id>` in binding `<package>`", which starts the errors of placing a plugin.

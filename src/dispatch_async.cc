@@ -8,13 +8,13 @@
 namespace wasm_link {
 namespace {
 
-using Outcome = Result<DispatchResults, DispatchError>;
+using Dispatched = Result<DispatchResults, DispatchError>;
 
 // Runs `dispatch` on one of `executor`'s workers; the future gets what it
 // returns, or executor-unavailable when it never runs.
-std::future<Outcome> on_executor(Executor &executor, std::function<Outcome()> dispatch) {
-  auto promise = std::make_shared<std::promise<Outcome>>();
-  std::future<Outcome> future = promise->get_future();
+std::future<Dispatched> on_executor(Executor &executor, std::function<Dispatched()> dispatch) {
+  auto promise = std::make_shared<std::promise<Dispatched>>();
+  std::future<Dispatched> future = promise->get_future();
   const bool queued =
       executor.submit([promise, dispatch = std::move(dispatch)] { promise->set_value(dispatch()); },
                       [promise] {
@@ -28,9 +28,9 @@ std::future<Outcome> on_executor(Executor &executor, std::function<Outcome()> di
 
 } // namespace
 
-std::future<Outcome> Binding::dispatch_async(Executor &executor, std::string_view interface,
-                                             std::string_view function,
-                                             std::span<const Val> args) const {
+std::future<Dispatched> Binding::dispatch_async(Executor &executor, std::string_view interface,
+                                                std::string_view function,
+                                                std::span<const Val> args) const {
   return on_executor(executor, [binding = *this, interface = std::string(interface),
                                 function = std::string(function),
                                 args = std::vector<Val>(args.begin(), args.end())] {
@@ -38,10 +38,10 @@ std::future<Outcome> Binding::dispatch_async(Executor &executor, std::string_vie
   });
 }
 
-std::future<Outcome> Binding::dispatch_to_async(Executor &executor, std::string_view plugin,
-                                                std::string_view interface,
-                                                std::string_view function,
-                                                std::span<const Val> args) const {
+std::future<Dispatched> Binding::dispatch_to_async(Executor &executor, std::string_view plugin,
+                                                   std::string_view interface,
+                                                   std::string_view function,
+                                                   std::span<const Val> args) const {
   return on_executor(executor,
                      [binding = *this, plugin = std::string(plugin),
                       interface = std::string(interface), function = std::string(function),

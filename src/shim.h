@@ -91,6 +91,20 @@ wasm_link_component_func_call_bytes(const wasmtime_component_func_t *func,
                                     size_t input_len, bool input_is_string, bool output_is_string,
                                     void (*output)(void *, const uint8_t *, size_t), void *data);
 
+/* Calls `func`, whose `nargs` parameters (at most 4) and result (one when
+ * `has_result`, else none) are all scalars (bool, integers, floats, char),
+ * through Wasmtime's typed call, without a dynamic value per argument or result.
+ * Each value is 64 bits: integers sign- or zero-extended by their type, floats
+ * as their bits, bool as 0 or 1, char as its code point. A type that does not
+ * fit, or a code point that is not a Unicode scalar value, is an error before
+ * the guest runs; so are a store that must be entered asynchronously and an
+ * export lifted with the `async` option, with the messages the C API's call
+ * gives. */
+wasmtime_error_t *wasm_link_component_func_call_scalars(const wasmtime_component_func_t *func,
+                                                        wasmtime_context_t *context,
+                                                        const uint64_t *args, size_t nargs,
+                                                        uint64_t *result, bool has_result);
+
 /* Turns the component model's `error-context` type and built-ins on or off. */
 void wasm_link_config_component_model_error_context_set(wasm_config_t *config, bool enable);
 

@@ -63,6 +63,43 @@ struct BytesResult {
   Result<std::vector<std::uint8_t>, DispatchError> result;
 };
 
+// One plugin's outcome of a PreparedCall: its id (the binding's own string,
+// valid while the binding lives) and its result.
+struct Outcome {
+  std::string_view id;
+  CallResult result;
+};
+
+// The outcomes of one PreparedCall, one per plugin in ascending id order. One
+// outcome (a binding of one plugin, or a call to one) is held without a heap
+// allocation.
+class Outcomes {
+public:
+  const Outcome *begin() const noexcept { return data(); }
+  const Outcome *end() const noexcept { return data() + size(); }
+  // Mutable, to move results out.
+  Outcome *begin() noexcept { return const_cast<Outcome *>(data()); }
+  Outcome *end() noexcept { return begin() + size(); }
+  std::size_t size() const noexcept { return one_ ? 1 : many_.size(); }
+  bool empty() const noexcept { return size() == 0; }
+  const Outcome &operator[](std::size_t i) const { return data()[i]; }
+  // The outcome of plugin `id`, or null when the call did not go to it.
+  const CallResult *find(std::string_view id) const noexcept;
+
+  Outcomes() = default;
+  // Any number of outcomes; ascending ids.
+  explicit Outcomes(std::vector<Outcome> many) : many_(std::move(many)) {}
+  explicit Outcomes(Outcome one) : one_(std::move(one)) {}
+
+private:
+  const Outcome *data() const noexcept { return one_ ? &*one_ : many_.data(); }
+
+  std::optional<Outcome> one_;
+  std::vector<Outcome> many_;
+};
+
+class PreparedCall;
+
 // How one plugin exports an interface of the binding under other names.
 struct Remap {
   // The instance the plugin exports instead of `<package>/<interface>`: an
@@ -126,8 +163,15 @@ public:
   // ("func(self: borrow<counter>) -> u32"); nothing where function_type is null.
   std::optional<std::string> signature(std::string_view interface, std::string_view function) const;
 
-  // Calls `interface`.`function` in every plugin of the binding. An unknown
-  // interface or function fails the whole dispatch; everything else (arguments
+  // `interface`.`function` resolved once, to be called many times without
+  // looking up its names again (see PreparedCall); an unknown interface or
+  // function is the error dispatch would give.
+  Result<PreparedCall, DispatchError> prepare(std::string_view interface,
+                                              std::string_view function) const;
+
+  // Calls `interface`.`function` in every plugin of the binding: prepare() and
+  // PreparedCall::operator() in one, with each plugin's id copied into its
+  // result. An unknown interface or function fails the whole dispatch; everything else (arguments
   // that do not fit, a trap, a busy plugin) is an error of that plugin's result,
   // except for a function whose parameters can hold handles: its arguments are
   // checked once, before the call is routed to the handles' owner, so arguments
@@ -199,13 +243,40 @@ public:
 
 private:
   friend std::shared_ptr<const detail::BindingState> detail::share(const Binding &);
-  Result<DispatchResults, DispatchError> dispatch(std::string_view interface,
-                                                  std::string_view function,
-                                                  std::span<const Val> args,
-                                                  const std::string_view *only) const;
   explicit Binding(std::shared_ptr<const detail::BindingState> state) : state_(std::move(state)) {}
 
   std::shared_ptr<const detail::BindingState> state_;
+};
+
+// A function of a binding, resolved once by Binding::prepare: calling it does
+// what Binding::dispatch does (the same checks, routing, locks, limits and
+// errors) without looking up the interface and function by name, and gives
+// Outcomes, which name each plugin by the binding's own id string instead of a
+// copy. Holds the binding alive. Safe to call from several threads.
+class PreparedCall {
+public:
+  // Calls the function in every plugin of the binding.
+  Result<Outcomes, DispatchError> operator()(std::span<const Val> args) const;
+  // Calls it in the plugin with id `plugin` alone: its one outcome, or none
+  // when the binding has no such plugin (as Binding::dispatch_to).
+  Result<Outcomes, DispatchError> to(std::string_view plugin, std::span<const Val> args) const;
+
+  std::string_view interface() const noexcept { return interface_; }
+  std::string_view function() const noexcept { return function_; }
+
+private:
+  friend class Binding;
+  PreparedCall(std::shared_ptr<const detail::BindingState> state, std::size_t slot,
+               std::string_view interface, std::string_view function)
+      : state_(std::move(state)), slot_(slot), interface_(interface), function_(function) {}
+  Result<Outcomes, DispatchError> call(std::span<const Val> args,
+                                       const std::string_view *only) const;
+
+  std::shared_ptr<const detail::BindingState> state_;
+  std::size_t slot_;
+  // The binding's own strings.
+  std::string_view interface_;
+  std::string_view function_;
 };
 
 } // namespace wasm_link

@@ -2,7 +2,9 @@
 ;; returning its argument unchanged. Since caller and callee share the canonical
 ;; ABI's layout, the core functions only pass flat values through, or store them
 ;; in consecutive 4-byte slots of a return area when the result is returned
-;; through memory. `calls` counts the echo calls that reached the guest.
+;; through memory. `calls` counts the echo calls that reached the guest. `mix`
+;; and `sum5` add their scalars; the `to-*` functions lift the guest's i32 as
+;; their result types do.
 (component
   (core module $m
     (memory (export "memory") 1)
@@ -48,7 +50,16 @@
       (i32.store (i32.const 36) (local.get 5))
       (i32.const 16))
     (func (export "nothing") (param i32) (call $count))
-    (func (export "trap") (result i32) unreachable))
+    (func (export "trap") (result i32) unreachable)
+    ;; a + b + c + d, each widened to f64.
+    (func (export "mix4") (param i32 i64 f32 i32) (result f64)
+      (call $count)
+      (f64.add (f64.add (f64.convert_i32_u (local.get 0)) (f64.convert_i64_s (local.get 1)))
+               (f64.add (f64.promote_f32 (local.get 2)) (f64.convert_i32_u (local.get 3)))))
+    (func (export "sum5") (param i32 i32 i32 i32 i32) (result i32)
+      (call $count)
+      (i32.add (i32.add (i32.add (local.get 0) (local.get 1)) (i32.add (local.get 2) (local.get 3)))
+               (local.get 4))))
   (core instance $i (instantiate $m))
   (alias core export $i "memory" (core memory $memory))
   (alias core export $i "realloc" (core func $realloc))
@@ -94,6 +105,15 @@
   (func $map (param "v" (map string u32)) (result (map string u32))
     (canon lift (core func $i "store2") (memory $memory) (realloc $realloc)))
   (func $nothing (param "v" u32) (canon lift (core func $i "nothing")))
+  (func $mix (param "a" u8) (param "b" s64) (param "c" f32) (param "d" char) (result f64)
+    (canon lift (core func $i "mix4")))
+  (func $sum5 (param "a" u32) (param "b" u32) (param "c" u32) (param "d" u32) (param "e" u32)
+    (result u32) (canon lift (core func $i "sum5")))
+  ;; The guest's i32 as the result type lifts it.
+  (func $to-bool (param "v" u32) (result bool) (canon lift (core func $i "id32")))
+  (func $to-s8 (param "v" u32) (result s8) (canon lift (core func $i "id32")))
+  (func $to-u16 (param "v" u32) (result u16) (canon lift (core func $i "id32")))
+  (func $to-char (param "v" u32) (result char) (canon lift (core func $i "id32")))
   (func $calls (result u32) (canon lift (core func $i "calls")))
   (func $trap (result u32) (canon lift (core func $i "trap")))
 
@@ -128,6 +148,12 @@
     (export "echo-flags" (func $flags))
     (export "echo-map" (func $map))
     (export "take-u32" (func $nothing))
+    (export "mix" (func $mix))
+    (export "sum5" (func $sum5))
+    (export "to-bool" (func $to-bool))
+    (export "to-s8" (func $to-s8))
+    (export "to-u16" (func $to-u16))
+    (export "to-char" (func $to-char))
     (export "calls" (func $calls))
     (export "trap" (func $trap)))
   (export "test:values/echo" (instance $echo)))

@@ -1,5 +1,6 @@
 // Every component value type crosses into a plugin and back unchanged, and every
 // way a host argument can fail to fit is refused before the plugin runs.
+#include "binding_state.hh"
 #include "support.hh"
 
 #include <cstdint>
@@ -152,6 +153,43 @@ TEST_F(Echo, EveryValueTypeRoundTrips) {
   }
 }
 
+// Functions of at most four scalar parameters and at most one scalar result
+// take Wasmtime's typed path (Export::scalar), others the dynamic one; both
+// lift and lower alike.
+TEST_F(Echo, ScalarSignaturesTakeTheTypedPathWithTheSameValues) {
+  const auto state = detail::share(*binding_);
+  auto scalar = [&](std::string_view function) {
+    const auto slot = take(state->slot_of("echo", function)).index;
+    return state->plugs.front().exports[slot].scalar;
+  };
+  for (const auto *function : {"echo-bool", "echo-s8", "echo-u64", "echo-f32", "echo-char", "mix",
+                               "take-u32", "calls", "to-char"})
+    EXPECT_TRUE(scalar(function)) << function;
+  for (const auto *function : {"sum5", "echo-string", "echo-enum", "echo-flags", "echo-option"})
+    EXPECT_FALSE(scalar(function)) << function;
+
+  auto value = [&](std::string_view function, std::vector<Val> args) {
+    CallResult result = call(function, std::move(args));
+    if (!result)
+      return "error: " + result.err_ref().message();
+    return to_string(*result.ok_ref());
+  };
+  EXPECT_EQ(
+      value("mix", {Val(std::uint8_t{200}), Val(std::int64_t{-1000}), Val(0.5f), Val::char_(U'A')}),
+      "-734.5");
+  EXPECT_EQ(value("sum5", {Val(1u), Val(2u), Val(3u), Val(4u), Val(5u)}), "15");
+  EXPECT_EQ(value("to-bool", {Val(2u)}), "true");
+  EXPECT_EQ(value("to-bool", {Val(0u)}), "false");
+  EXPECT_EQ(value("to-s8", {Val(0x1ffu)}), "-1");
+  EXPECT_EQ(value("to-u16", {Val(0x12345u)}), "9029");
+  EXPECT_EQ(value("to-char", {Val(0x1f600u)}), "'😀'");
+  EXPECT_EQ(value("to-char", {Val(0xd800u)}),
+            "error: runtime-exception: converted integer out of range for `char`");
+  EXPECT_EQ(value("mix", {Val(1u), Val(std::int64_t{1}), Val(1.0f), Val::char_(U'A')}),
+            "error: invalid-argument-list (plugin `echo`, `test:values/echo`.`mix`: argument 0 "
+            "`a`: expected u8, found u32)");
+}
+
 TEST_F(Echo, FunctionWithoutResultGivesNoValue) {
   CallResult result = call("take-u32", {Val(1u)});
   ASSERT_TRUE(result) << result.err_ref().message();
@@ -174,7 +212,7 @@ TEST_F(Echo, UnknownFunctionIsInvalidFunction) {
 TEST_F(Echo, TrapIsRuntimeExceptionWithWasmtimesMessage) {
   expect_error(call("trap", {}), DispatchError::Kind::runtime_exception,
                "runtime-exception: error while executing at wasm backtrace:\n"
-               "    0:    0x1be - m!<wasm function 11>\n"
+               "    0:    0x1df - m!<wasm function 11>\n"
                "\n"
                "Caused by:\n"
                "    wasm trap: wasm `unreachable` instruction executed");

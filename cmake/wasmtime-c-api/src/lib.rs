@@ -603,3 +603,173 @@ pub unsafe extern "C" fn wasm_link_component_func_call_bytes(
     })();
     called.err().map(|error| Box::new(error.into()))
 }
+
+// ---------------------------------------------------------------------------
+// Scalar calls: a function whose parameters (at most four) and result (at most
+// one) are all scalars (bool, integers, floats, char) called through Wasmtime's
+// typed path, without a dynamic value per argument or result.
+
+use wasmtime::component::__internal::{
+    CanonicalAbiInfo, InstanceType, InterfaceType, LiftContext, LowerContext,
+};
+use wasmtime::component::{ComponentType, Lift, Lower};
+use wasmtime::ValRaw;
+
+/// One scalar as 64 bits: integers sign- or zero-extended by their type,
+/// floats as their bits, `bool` as 0 or 1, `char` as its code point. Which
+/// scalar it is comes from the function's type at the call.
+#[derive(Copy, Clone)]
+struct Scalar(u64);
+
+// SAFETY: `Lower` is one `ValRaw`, as every scalar's is. `ABI` is only read for
+// values laid out in memory, which the call below never does: at most four
+// parameters are passed flat (the limit is 16) and a result of one scalar
+// comes back flat; the memory paths refuse.
+unsafe impl ComponentType for Scalar {
+    type Lower = ValRaw;
+    const ABI: CanonicalAbiInfo = CanonicalAbiInfo::SCALAR8;
+    const MAY_REQUIRE_REALLOC: bool = false;
+
+    fn typecheck(ty: &InterfaceType, _types: &InstanceType<'_>) -> wasmtime::Result<()> {
+        match ty {
+            InterfaceType::Bool
+            | InterfaceType::S8
+            | InterfaceType::U8
+            | InterfaceType::S16
+            | InterfaceType::U16
+            | InterfaceType::S32
+            | InterfaceType::U32
+            | InterfaceType::S64
+            | InterfaceType::U64
+            | InterfaceType::Float32
+            | InterfaceType::Float64
+            | InterfaceType::Char => Ok(()),
+            _ => wasmtime::bail!("not a scalar type"),
+        }
+    }
+}
+
+const IN_MEMORY: &str = "a scalar call passes no value in memory";
+
+// SAFETY: writes one `ValRaw`, the canonical ABI's flat form of the scalar `ty`.
+unsafe impl Lower for Scalar {
+    fn linear_lower_to_flat<T>(
+        &self,
+        _cx: &mut LowerContext<'_, T>,
+        ty: InterfaceType,
+        dst: &mut std::mem::MaybeUninit<ValRaw>,
+    ) -> wasmtime::Result<()> {
+        let bits = self.0;
+        dst.write(match ty {
+            InterfaceType::S64 | InterfaceType::U64 => ValRaw::i64(bits as i64),
+            InterfaceType::Float32 => ValRaw::f32(bits as u32),
+            InterfaceType::Float64 => ValRaw::f64(bits),
+            InterfaceType::Char => {
+                let code = bits as u32;
+                if char::from_u32(code).is_none() || bits > u64::from(u32::MAX) {
+                    wasmtime::bail!("{code:#x} is not a Unicode scalar value");
+                }
+                ValRaw::u32(code)
+            }
+            // bool and the integers of 32 bits and fewer: their low 32 bits.
+            _ => ValRaw::i32(bits as i32),
+        });
+        Ok(())
+    }
+
+    fn linear_lower_to_memory<T>(
+        &self,
+        _cx: &mut LowerContext<'_, T>,
+        _ty: InterfaceType,
+        _offset: usize,
+    ) -> wasmtime::Result<()> {
+        wasmtime::bail!(IN_MEMORY)
+    }
+}
+
+// SAFETY: reads the one `ValRaw` of the scalar `ty` as the canonical ABI lifts it.
+unsafe impl Lift for Scalar {
+    fn linear_lift_from_flat(
+        _cx: &mut LiftContext<'_>,
+        ty: InterfaceType,
+        src: &ValRaw,
+    ) -> wasmtime::Result<Self> {
+        let i32 = src.get_i32();
+        Ok(Scalar(match ty {
+            InterfaceType::Bool => u64::from(i32 != 0),
+            InterfaceType::S8 => i32 as i8 as i64 as u64,
+            InterfaceType::U8 => u64::from(i32 as u8),
+            InterfaceType::S16 => i32 as i16 as i64 as u64,
+            InterfaceType::U16 => u64::from(i32 as u16),
+            InterfaceType::S32 => i32 as i64 as u64,
+            InterfaceType::U32 => u64::from(i32 as u32),
+            InterfaceType::S64 | InterfaceType::U64 => src.get_i64() as u64,
+            InterfaceType::Float32 => u64::from(src.get_f32()),
+            InterfaceType::Float64 => src.get_f64(),
+            // The error the dynamic path gives for a code point that is not one.
+            InterfaceType::Char => u64::from(u32::from(char::try_from(src.get_u32())?)),
+            _ => wasmtime::bail!("not a scalar type"),
+        }))
+    }
+
+    fn linear_lift_from_memory(
+        _cx: &mut LiftContext<'_>,
+        _ty: InterfaceType,
+        _bytes: &[u8],
+    ) -> wasmtime::Result<Self> {
+        wasmtime::bail!(IN_MEMORY)
+    }
+}
+
+/// The most parameters wasm_link_component_func_call_scalars takes.
+const WASM_LINK_SCALAR_PARAMS_MAX: usize = 4;
+
+/// Calls `func`, whose `nargs` parameters (at most four) and result (one when
+/// `has_result`, else none) are all scalars, through Wasmtime's typed call:
+/// `args[i]` and `*result` as `Scalar` describes. A type that does not fit is
+/// an error before the guest runs; so are a store that must be entered
+/// asynchronously and an export lifted with the `async` option, with the
+/// messages the C API's call gives. `func` and `context` must be live; `args`
+/// holds `nargs` values and `result` one when `has_result`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_component_func_call_scalars(
+    func: &wasmtime::component::Func,
+    mut context: WasmtimeStoreContextMut<'_>,
+    args: *const u64,
+    nargs: usize,
+    result: *mut u64,
+    has_result: bool,
+) -> Option<Box<wasmtime_error_t>> {
+    let args = if nargs == 0 {
+        &[][..]
+    } else {
+        unsafe { std::slice::from_raw_parts(args, nargs) }
+    };
+    let a = |i: usize| Scalar(args[i]);
+    macro_rules! call {
+        ($params:ty, $values:expr) => {
+            if has_result {
+                let f = func.typed::<$params, (Scalar,)>(&context)?;
+                let (out,) = f.call(&mut context, $values)?;
+                unsafe { *result = out.0 };
+            } else {
+                let f = func.typed::<$params, ()>(&context)?;
+                f.call(&mut context, $values)?;
+            }
+        };
+    }
+    let called = (|| -> wasmtime::Result<()> {
+        match nargs {
+            0 => call!((), ()),
+            1 => call!((Scalar,), (a(0),)),
+            2 => call!((Scalar, Scalar), (a(0), a(1))),
+            3 => call!((Scalar, Scalar, Scalar), (a(0), a(1), a(2))),
+            4 => call!((Scalar, Scalar, Scalar, Scalar), (a(0), a(1), a(2), a(3))),
+            _ => wasmtime::bail!(
+                "a scalar call takes at most {WASM_LINK_SCALAR_PARAMS_MAX} parameters, not {nargs}"
+            ),
+        }
+        Ok(())
+    })();
+    called.err().map(|error| Box::new(error.into()))
+}

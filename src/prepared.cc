@@ -1,0 +1,152 @@
+// Host dispatch: Binding::prepare resolves a function once, and PreparedCall
+// calls it in the binding's plugins; Binding::dispatch is both in one.
+#include <wasm_link/binding.hh>
+
+#include "binding_state.hh"
+
+#include <algorithm>
+
+namespace wasm_link {
+namespace {
+
+// Handles on the host's side live in the binding's own store (HostHandles).
+class HostSide final : public detail::HandleSide {
+public:
+  explicit HostSide(const detail::BindingState &binding) : binding_(binding) {}
+
+  Result<std::uint32_t, DispatchError> rep(const wasmtime::component::ResourceAny &handle,
+                                           std::size_t resource, bool take) override {
+    if (!binding_.host)
+      return DispatchError::invalid_resource_handle("the binding has given out no handles");
+    return binding_.host->rep(handle, resource, take);
+  }
+  Result<Val, DispatchError> issue(std::uint32_t rep, std::size_t resource) override {
+    return binding_.host->issue(rep, resource);
+  }
+  detail::Caller caller() const noexcept override { return detail::Caller::host; }
+
+private:
+  const detail::BindingState &binding_;
+};
+
+// The plug with id `id`, or null (the plugs are in ascending id order).
+const detail::PlugState *plug_of(const detail::BindingState &state, std::string_view id) {
+  auto it = std::lower_bound(
+      state.plugs.begin(), state.plugs.end(), id,
+      [](const detail::PlugState &plug, std::string_view id) { return plug.id < id; });
+  return it != state.plugs.end() && it->id == id ? &*it : nullptr;
+}
+
+// Outcomes with a copy of each id, as Binding::dispatch gives them.
+Result<DispatchResults, DispatchError> with_own_ids(Result<Outcomes, DispatchError> outcomes) {
+  if (!outcomes)
+    return outcomes.err();
+  std::vector<PluginResult> results;
+  results.reserve(outcomes.ok_ref().size());
+  for (Outcome &outcome : outcomes.ok_ref())
+    results.push_back({std::string(outcome.id), std::move(outcome.result)});
+  return DispatchResults(std::move(results));
+}
+
+} // namespace
+
+const CallResult *Outcomes::find(std::string_view id) const noexcept {
+  auto it = std::lower_bound(begin(), end(), id,
+                             [](const Outcome &o, std::string_view id) { return o.id < id; });
+  return it != end() && it->id == id ? &it->result : nullptr;
+}
+
+Result<PreparedCall, DispatchError> Binding::prepare(std::string_view interface,
+                                                     std::string_view function) const {
+  auto slot = state_->slot_of(interface, function);
+  if (!slot)
+    return slot.err();
+  return PreparedCall(state_, slot.ok().index, slot.ok().interface, slot.ok().function);
+}
+
+Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interface,
+                                                         std::string_view function,
+                                                         std::span<const Val> args) const {
+  auto prepared = prepare(interface, function);
+  if (!prepared)
+    return prepared.err();
+  return with_own_ids(prepared.ok_ref()(args));
+}
+
+Result<DispatchResults, DispatchError> Binding::dispatch_to(std::string_view plugin,
+                                                            std::string_view interface,
+                                                            std::string_view function,
+                                                            std::span<const Val> args) const {
+  auto prepared = prepare(interface, function);
+  if (!prepared)
+    return prepared.err();
+  return with_own_ids(prepared.ok_ref().to(plugin, args));
+}
+
+Result<Outcomes, DispatchError> PreparedCall::operator()(std::span<const Val> args) const {
+  return call(args, nullptr);
+}
+
+Result<Outcomes, DispatchError> PreparedCall::to(std::string_view plugin,
+                                                 std::span<const Val> args) const {
+  return call(args, &plugin);
+}
+
+Result<Outcomes, DispatchError> PreparedCall::call(std::span<const Val> args,
+                                                   const std::string_view *only) const {
+  const detail::BindingState &state = *state_;
+  if (state.plugs.empty())
+    return Outcomes();
+  HostSide side(state);
+  auto one = [&](const detail::PlugState &plug, std::span<const Val> call_args,
+                 detail::Arguments arguments, detail::ArgumentHandles *handles) {
+    return Outcome{plug.id, detail::call(state, plug, interface_, function_, plug.exports[slot_],
+                                         call_args, arguments, side, handles)};
+  };
+  const detail::Export &reference = state.plugs.front().exports[slot_];
+  if (!reference.unwraps_arguments) {
+    if (only != nullptr) {
+      const detail::PlugState *plug = plug_of(state, *only);
+      if (plug == nullptr)
+        return Outcomes();
+      return Outcomes(one(*plug, args, detail::Arguments::checked, nullptr));
+    }
+    if (state.plugs.size() == 1)
+      return Outcomes(one(state.plugs.front(), args, detail::Arguments::checked, nullptr));
+    return Outcomes(state.fan_out.run<Outcome>(slot_, state.plugs.size(), [&](std::size_t i) {
+      return one(state.plugs[i], args, detail::Arguments::checked, nullptr);
+    }));
+  }
+
+  // Handles among the arguments: the call goes to the plugin that owns them.
+  const bool method = reference.metadata->kind == FunctionKind::method;
+  for (std::size_t i = 0; i < args.size() && i < reference.params.size(); ++i)
+    if (auto why = (*reference.checks)[i].mismatch(args[i]))
+      return DispatchError::invalid_argument_list(
+          "`" + state.path(interface_) + "`.`" + std::string(function_) + "`: argument " +
+          std::to_string(i) + " `" + reference.params[i].first + "`: " + *why);
+  auto handles = detail::read_handles(state, slot_, args, side);
+  if (!handles)
+    return handles.err();
+  const auto owner = handles.ok_ref().owner;
+  if (method && !owner)
+    return DispatchError::invalid_resource_handle("a method needs a handle as `self`");
+  std::vector<Outcome> outcomes;
+  for (const auto &plug : state.plugs) {
+    if (only != nullptr && plug.id != *only)
+      continue;
+    if (owner && *owner != plug.index) {
+      if (!method || only != nullptr)
+        outcomes.push_back({plug.id, CallResult(DispatchError::invalid_resource_handle(
+                                         "the handles passed belong to plugin `" +
+                                         state.plugs[*owner].id + "`"))});
+      continue;
+    }
+    // The arguments were checked above (call() still checks their count).
+    outcomes.push_back(
+        one(plug, handles.ok_ref().args, detail::Arguments::unchecked, &handles.ok_ref()));
+  }
+  return Outcomes(std::move(outcomes));
+}
+
+} // namespace wasm_link
