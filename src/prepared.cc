@@ -48,62 +48,20 @@ Result<DispatchResults, DispatchError> with_own_ids(Result<Outcomes, DispatchErr
   return DispatchResults(std::move(results));
 }
 
-} // namespace
-
-const CallResult *Outcomes::find(std::string_view id) const noexcept {
-  auto it = std::lower_bound(begin(), end(), id,
-                             [](const Outcome &o, std::string_view id) { return o.id < id; });
-  return it != end() && it->id == id ? &it->result : nullptr;
-}
-
-Result<PreparedCall, DispatchError> Binding::prepare(std::string_view interface,
-                                                     std::string_view function) const {
-  auto slot = state_->slot_of(interface, function);
-  if (!slot)
-    return slot.err();
-  return PreparedCall(state_, slot.ok().index, slot.ok().interface, slot.ok().function);
-}
-
-Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interface,
-                                                         std::string_view function,
-                                                         std::span<const Val> args) const {
-  auto prepared = prepare(interface, function);
-  if (!prepared)
-    return prepared.err();
-  return with_own_ids(prepared.ok_ref()(args));
-}
-
-Result<DispatchResults, DispatchError> Binding::dispatch_to(std::string_view plugin,
-                                                            std::string_view interface,
-                                                            std::string_view function,
-                                                            std::span<const Val> args) const {
-  auto prepared = prepare(interface, function);
-  if (!prepared)
-    return prepared.err();
-  return with_own_ids(prepared.ok_ref().to(plugin, args));
-}
-
-Result<Outcomes, DispatchError> PreparedCall::operator()(std::span<const Val> args) const {
-  return call(args, nullptr);
-}
-
-Result<Outcomes, DispatchError> PreparedCall::to(std::string_view plugin,
-                                                 std::span<const Val> args) const {
-  return call(args, &plugin);
-}
-
-Result<Outcomes, DispatchError> PreparedCall::call(std::span<const Val> args,
-                                                   const std::string_view *only) const {
-  const detail::BindingState &state = *state_;
+// Calls function `slot` (`interface`.`function`, the binding's own strings) in
+// the binding's plugins, or in plugin `*only`.
+Result<Outcomes, DispatchError> call_slot(const detail::BindingState &state, std::size_t slot,
+                                          std::string_view interface, std::string_view function,
+                                          std::span<const Val> args, const std::string_view *only) {
   if (state.plugs.empty())
     return Outcomes();
   HostSide side(state);
   auto one = [&](const detail::PlugState &plug, std::span<const Val> call_args,
                  detail::Arguments arguments, detail::ArgumentHandles *handles) {
-    return Outcome{plug.id, detail::call(state, plug, interface_, function_, plug.exports[slot_],
+    return Outcome{plug.id, detail::call(state, plug, interface, function, plug.exports[slot],
                                          call_args, arguments, side, handles)};
   };
-  const detail::Export &reference = state.plugs.front().exports[slot_];
+  const detail::Export &reference = state.plugs.front().exports[slot];
   if (!reference.unwraps_arguments) {
     if (only != nullptr) {
       const detail::PlugState *plug = plug_of(state, *only);
@@ -113,7 +71,7 @@ Result<Outcomes, DispatchError> PreparedCall::call(std::span<const Val> args,
     }
     if (state.plugs.size() == 1)
       return Outcomes(one(state.plugs.front(), args, detail::Arguments::checked, nullptr));
-    return Outcomes(state.fan_out.run<Outcome>(slot_, state.plugs.size(), [&](std::size_t i) {
+    return Outcomes(state.fan_out.run<Outcome>(slot, state.plugs.size(), [&](std::size_t i) {
       return one(state.plugs[i], args, detail::Arguments::checked, nullptr);
     }));
   }
@@ -123,9 +81,9 @@ Result<Outcomes, DispatchError> PreparedCall::call(std::span<const Val> args,
   for (std::size_t i = 0; i < args.size() && i < reference.params.size(); ++i)
     if (auto why = (*reference.checks)[i].mismatch(args[i]))
       return DispatchError::invalid_argument_list(
-          "`" + state.path(interface_) + "`.`" + std::string(function_) + "`: argument " +
+          "`" + state.path(interface) + "`.`" + std::string(function) + "`: argument " +
           std::to_string(i) + " `" + reference.params[i].first + "`: " + *why);
-  auto handles = detail::read_handles(state, slot_, args, side);
+  auto handles = detail::read_handles(state, slot, args, side);
   if (!handles)
     return handles.err();
   const auto owner = handles.ok_ref().owner;
@@ -147,6 +105,58 @@ Result<Outcomes, DispatchError> PreparedCall::call(std::span<const Val> args,
         one(plug, handles.ok_ref().args, detail::Arguments::unchecked, &handles.ok_ref()));
   }
   return Outcomes(std::move(outcomes));
+}
+
+} // namespace
+
+const CallResult *Outcomes::find(std::string_view id) const noexcept {
+  auto it = std::lower_bound(begin(), end(), id,
+                             [](const Outcome &o, std::string_view id) { return o.id < id; });
+  return it != end() && it->id == id ? &it->result : nullptr;
+}
+
+Result<PreparedCall, DispatchError> Binding::prepare(std::string_view interface,
+                                                     std::string_view function) const {
+  auto slot = state_->slot_of(interface, function);
+  if (!slot)
+    return slot.err();
+  return PreparedCall(state_, slot.ok().index, slot.ok().interface, slot.ok().function);
+}
+
+Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interface,
+                                                         std::string_view function,
+                                                         std::span<const Val> args) const {
+  // As prepare() and a call, without a handle on the state to copy.
+  auto slot = state_->slot_of(interface, function);
+  if (!slot)
+    return slot.err();
+  const auto &[index, own_interface, own_function] = slot.ok_ref();
+  return with_own_ids(call_slot(*state_, index, own_interface, own_function, args, nullptr));
+}
+
+Result<DispatchResults, DispatchError> Binding::dispatch_to(std::string_view plugin,
+                                                            std::string_view interface,
+                                                            std::string_view function,
+                                                            std::span<const Val> args) const {
+  auto slot = state_->slot_of(interface, function);
+  if (!slot)
+    return slot.err();
+  const auto &[index, own_interface, own_function] = slot.ok_ref();
+  return with_own_ids(call_slot(*state_, index, own_interface, own_function, args, &plugin));
+}
+
+Result<Outcomes, DispatchError> PreparedCall::operator()(std::span<const Val> args) const {
+  return call(args, nullptr);
+}
+
+Result<Outcomes, DispatchError> PreparedCall::to(std::string_view plugin,
+                                                 std::span<const Val> args) const {
+  return call(args, &plugin);
+}
+
+Result<Outcomes, DispatchError> PreparedCall::call(std::span<const Val> args,
+                                                   const std::string_view *only) const {
+  return call_slot(*state_, slot_, interface_, function_, args, only);
 }
 
 } // namespace wasm_link
