@@ -81,7 +81,8 @@ wasm_link_component_resource_any_drop_async(wasmtime_context_t *store,
 /* Calls `func`, of type `func(list<u8>) -> list<u8>` or with `string` for the
  * parameter or the result, through Wasmtime's typed call: the argument and the
  * result cross the guest's memory as whole buffers. `output(data, bytes,
- * size)` gets the result before the call returns. A string argument must be
+ * size)` gets the result before the call returns, read in place in the guest's
+ * memory (a string's checked to be UTF-8), after the guest's post-return. A string argument must be
  * UTF-8: the caller checks it, this does not. A type that does not fit is an error before the guest
  * runs; so are a store that must be entered asynchronously and an export lifted with the `async`
  * option, with the messages the C API's call gives. */

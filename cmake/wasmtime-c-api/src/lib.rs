@@ -577,26 +577,33 @@ pub unsafe extern "C" fn wasm_link_component_func_call_bytes(
     };
     let give = |bytes: &[u8]| output(data, bytes.as_ptr(), bytes.len());
     let called = (|| -> wasmtime::Result<()> {
+        // The result is read in place in the guest's memory (`WasmList`,
+        // `WasmStr`, which Wasmtime bounds-checks, and UTF-8-checks for a
+        // string), and copied once, by `output`.
         match (input_is_string, output_is_string) {
             (false, false) => {
-                let f = func.typed::<(&[u8],), (Vec<u8>,)>(&context)?;
-                give(&f.call(&mut context, (input,))?.0);
+                let f = func.typed::<(&[u8],), (WasmList<u8>,)>(&context)?;
+                let (out,) = f.call(&mut context, (input,))?;
+                give(out.as_le_slice(&context));
             }
             (false, true) => {
-                let f = func.typed::<(&[u8],), (String,)>(&context)?;
-                give(f.call(&mut context, (input,))?.0.as_bytes());
+                let f = func.typed::<(&[u8],), (WasmStr,)>(&context)?;
+                let (out,) = f.call(&mut context, (input,))?;
+                give(out.to_str(&context)?.as_bytes());
             }
             (true, false) => {
                 // SAFETY: the caller checked that `input` is UTF-8 (see above).
                 let text = unsafe { std::str::from_utf8_unchecked(input) };
-                let f = func.typed::<(&str,), (Vec<u8>,)>(&context)?;
-                give(&f.call(&mut context, (text,))?.0);
+                let f = func.typed::<(&str,), (WasmList<u8>,)>(&context)?;
+                let (out,) = f.call(&mut context, (text,))?;
+                give(out.as_le_slice(&context));
             }
             (true, true) => {
                 // SAFETY: as above.
                 let text = unsafe { std::str::from_utf8_unchecked(input) };
-                let f = func.typed::<(&str,), (String,)>(&context)?;
-                give(f.call(&mut context, (text,))?.0.as_bytes());
+                let f = func.typed::<(&str,), (WasmStr,)>(&context)?;
+                let (out,) = f.call(&mut context, (text,))?;
+                give(out.to_str(&context)?.as_bytes());
             }
         }
         Ok(())
@@ -612,7 +619,7 @@ pub unsafe extern "C" fn wasm_link_component_func_call_bytes(
 use wasmtime::component::__internal::{
     CanonicalAbiInfo, InstanceType, InterfaceType, LiftContext, LowerContext,
 };
-use wasmtime::component::{ComponentType, Lift, Lower};
+use wasmtime::component::{ComponentType, Lift, Lower, WasmList, WasmStr};
 use wasmtime::ValRaw;
 
 /// One scalar as 64 bits: integers sign- or zero-extended by their type,
