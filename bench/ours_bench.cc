@@ -118,6 +118,15 @@ void socket_u32(benchmark::State &state) {
   socket_loop(state, relay, "call-u32", socket_calls, std::to_string(42 * socket_calls));
 }
 
+// 64 KiB as a list<u8> through an `exactly-one` socket and back
+// (bytes_consumer.wat); an operation is one socket call.
+void socket_bytes_64k(benchmark::State &state) {
+  const Binding relay =
+      consumer("bytes_consumer.wat", "bench:consumer", providers(Cardinality::exactly_one, 1));
+  socket_loop(state, relay, "call-bytes", socket_bytes_calls,
+              std::to_string(socket_bytes_sum(socket_bytes_calls)));
+}
+
 void fan_out(benchmark::State &state) {
   const auto plugins = static_cast<std::size_t>(state.range(0));
   const Binding relay =
@@ -206,6 +215,7 @@ const bool registered = [] {
                                record_8(), 1);
   benchmark::RegisterBenchmark("ours/host_fan_out", host_fan_out)->Arg(1)->Arg(10)->Arg(100);
   benchmark::RegisterBenchmark("ours/socket_u32", socket_u32);
+  benchmark::RegisterBenchmark("ours/socket_bytes_64k", socket_bytes_64k);
   benchmark::RegisterBenchmark("ours/fan_out", fan_out)->Arg(1)->Arg(10)->Arg(100);
   benchmark::RegisterBenchmark("ours/resource_round_trip", resource_round_trip);
   benchmark::RegisterBenchmark("ours/graph_build", graph_build)->Arg(10)->Arg(100);

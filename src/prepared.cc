@@ -107,6 +107,18 @@ Result<Outcomes, DispatchError> call_slot(const detail::BindingState &state, std
   return Outcomes(std::move(outcomes));
 }
 
+// Binding::dispatch and dispatch_to: prepare() and a call, without a handle on
+// the state to copy.
+Result<DispatchResults, DispatchError>
+dispatch_named(const detail::BindingState &state, std::string_view interface,
+               std::string_view function, std::span<const Val> args, const std::string_view *only) {
+  auto slot = state.slot_of(interface, function);
+  if (!slot)
+    return slot.err();
+  const auto &[index, own_interface, own_function] = slot.ok_ref();
+  return with_own_ids(call_slot(state, index, own_interface, own_function, args, only));
+}
+
 } // namespace
 
 const CallResult *Outcomes::find(std::string_view id) const noexcept {
@@ -126,23 +138,14 @@ Result<PreparedCall, DispatchError> Binding::prepare(std::string_view interface,
 Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interface,
                                                          std::string_view function,
                                                          std::span<const Val> args) const {
-  // As prepare() and a call, without a handle on the state to copy.
-  auto slot = state_->slot_of(interface, function);
-  if (!slot)
-    return slot.err();
-  const auto &[index, own_interface, own_function] = slot.ok_ref();
-  return with_own_ids(call_slot(*state_, index, own_interface, own_function, args, nullptr));
+  return dispatch_named(*state_, interface, function, args, nullptr);
 }
 
 Result<DispatchResults, DispatchError> Binding::dispatch_to(std::string_view plugin,
                                                             std::string_view interface,
                                                             std::string_view function,
                                                             std::span<const Val> args) const {
-  auto slot = state_->slot_of(interface, function);
-  if (!slot)
-    return slot.err();
-  const auto &[index, own_interface, own_function] = slot.ok_ref();
-  return with_own_ids(call_slot(*state_, index, own_interface, own_function, args, &plugin));
+  return dispatch_named(*state_, interface, function, args, &plugin);
 }
 
 Result<Outcomes, DispatchError> PreparedCall::operator()(std::span<const Val> args) const {

@@ -62,6 +62,24 @@ template <typename T, typename E> T take(Result<T, E> result) {
   return result.ok();
 }
 
+// A test whose plugins are the sockets' children (tests/sockets/child_*.wat),
+// in bindings of `test:child`.
+class ChildTest : public ::testing::Test {
+protected:
+  ChildTest() : engine(make_engine()) {}
+
+  PluginInstance child(const std::string &file) {
+    wasmtime::component::Linker linker(engine);
+    return take(Plugin(load(engine, "sockets/" + file)).instantiate(engine, linker));
+  }
+
+  Binding children(Cardinality cardinality, Binding::Plugs plugs) {
+    return take(Binding::create("test:child", child_interfaces(), cardinality, std::move(plugs)));
+  }
+
+  wasmtime::Engine engine;
+};
+
 inline std::string_view kind_name(Error::Kind kind) {
   return to_string(kind);
 }

@@ -37,26 +37,13 @@ namespace {
 
 using namespace wasm_link::testing;
 
-class Prepared : public ::testing::Test {
+class Prepared : public ChildTest {
 protected:
-  Prepared() : engine(make_engine()) {}
-
-  PluginInstance child(const std::string &file) {
-    wasmtime::component::Linker linker(engine);
-    return take(Plugin(load(engine, "sockets/" + file)).instantiate(engine, linker));
-  }
-
-  Binding children(Cardinality cardinality, Binding::Plugs plugs) {
-    return take(Binding::create("test:child", child_interfaces(), cardinality, std::move(plugs)));
-  }
-
   static std::string value(const Outcome &outcome) {
     if (!outcome.result)
       return "error: " + outcome.result.err_ref().message();
     return to_string(*outcome.result.ok_ref());
   }
-
-  wasmtime::Engine engine;
 };
 
 TEST_F(Prepared, CallsEveryPluginInIdOrder) {

@@ -12,19 +12,8 @@ namespace {
 
 using namespace wasm_link::testing;
 
-class Sockets : public ::testing::Test {
+class Sockets : public ChildTest {
 protected:
-  Sockets() : engine(make_engine()) {}
-
-  PluginInstance child(const std::string &file) {
-    wasmtime::component::Linker linker(engine);
-    return take(Plugin(load(engine, "sockets/" + file)).instantiate(engine, linker));
-  }
-
-  Binding children(Cardinality cardinality, Binding::Plugs plugs) {
-    return take(Binding::create("test:child", child_interfaces(), cardinality, std::move(plugs)));
-  }
-
   Result<Binding> relay(const std::string &file, Binding socket) {
     auto component = load(engine, "sockets/" + file);
     auto instance = Plugin(component).link(engine, wasmtime::component::Linker(engine), {socket});
@@ -42,8 +31,6 @@ protected:
       return "host error: " + result.err_ref().message();
     return to_string(*result.ok_ref());
   }
-
-  wasmtime::Engine engine;
 };
 
 TEST_F(Sockets, ExactlyOneIsATupleOfIdAndResult) {
