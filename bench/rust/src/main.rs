@@ -636,7 +636,7 @@ fn main() {
         figure
     });
 
-    for plugins in [10usize, 100] {
+    for plugins in [10usize, 100, 1000] {
         run(&format!("graph_build/{plugins}"), &mut |o| {
             measure(o, 1, || {
                 let relay = consumer(
