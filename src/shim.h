@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <wasi.h>
 #include <wasm.h>
+#include <wasmtime/component/component.h>
 #include <wasmtime/component/func.h>
 #include <wasmtime/component/linker.h>
 #include <wasmtime/component/val.h>
@@ -90,6 +91,12 @@ wasm_link_component_func_call_bytes(const wasmtime_component_func_t *func,
                                     wasmtime_context_t *context, const uint8_t *input,
                                     size_t input_len, bool input_is_string, bool output_is_string,
                                     void (*output)(void *, const uint8_t *, size_t), void *data);
+
+/* Where the compiled image of `component` starts in memory: the same for every
+ * copy of one compiled component (wasmtime_component_clone shares it), and
+ * different for components alive at the same time that were compiled or
+ * deserialized apart. Null for an empty image, which identifies nothing. */
+const void *wasm_link_component_image_start(const wasmtime_component_t *component);
 
 /* Turns the component model's `error-context` type and built-ins on or off. */
 void wasm_link_config_component_model_error_context_set(wasm_config_t *config, bool enable);
