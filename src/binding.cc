@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -122,14 +123,9 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
   if (!func_index)
     return Error(Error::Kind::link,
                  where() + " does not export function `" + name + "` in `" + path + "`" + renamed);
-  std::lock_guard lock(plug.plugin->mutex);
-  auto context = plug.plugin->store.context();
-  auto func = plug.plugin->instance->get_func(context, *func_index);
-  if (!func)
-    return Error(Error::Kind::link,
-                 where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
-  // The component's own type, not the instance's: resource types in it are
-  // the ones PlugState::names knows.
+  // The component's own type, not the instance's: resource types in it are the
+  // ones ComponentExports::names knows. It tells a function from other exports
+  // without an instance, whose handle the first call resolves (FuncHandle).
   auto declared =
       instance == nullptr ? std::nullopt : instance->export_get(plug.plugin->engine, name);
   if (!declared || !declared->is_component_func())
@@ -137,8 +133,6 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
                  where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
   const auto type = declared->component_func();
   Export out{.index = *func_index,
-             .func = *func,
-             .generation = plug.plugin->generation,
              .metadata = binding.interfaces.find(interface)->second.find(function),
              .type = type,
              .params = {},
@@ -231,7 +225,7 @@ std::optional<DispatchError> wrap_result(const BindingState &binding, const Plug
   visit_handles(result, *target.type.result(),
                 [&](Val &slot, const ValType &type) -> std::optional<DispatchError> {
                   found.emplace_back(&slot, type.kind() == WASMTIME_COMPONENT_VALTYPE_OWN
-                                                ? plug.names->find(type.own())
+                                                ? plug.names().find(type.own())
                                                 : std::nullopt);
                   return std::nullopt;
                 });
@@ -304,7 +298,7 @@ Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding,
     return out;
   // Every plugin's export is equivalent to the first one's (Binding::create).
   const PlugState &first = binding.plugs.front();
-  const Export &reference = first.exports[slot];
+  const Export &reference = first.export_of(slot);
   for (std::size_t i = 0; i < reference.params.size() && i < out.args.size(); ++i) {
     // Not a structured binding: clang before 16 cannot capture one in the lambda below.
     const std::string &name = reference.params[i].first;
@@ -315,7 +309,7 @@ Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding,
         out.args[i], type,
         [&](Val &value, const ValType &position) -> std::optional<DispatchError> {
           const bool own = position.kind() == WASMTIME_COMPONENT_VALTYPE_OWN;
-          auto resource = first.names->find(own ? position.own() : position.borrow());
+          auto resource = first.names().find(own ? position.own() : position.borrow());
           if (!resource)
             return DispatchError::resource_handle_conversion_failed(
                 "argument " + std::to_string(i) + " `" + name +
@@ -354,7 +348,7 @@ constexpr std::string_view lifted_async_refusal =
 // an export lifted with the `async` option or of a store that must be entered
 // asynchronously, which comes before anything runs. The refusal is remembered:
 // the export's or the plugin's later calls take the async call at once.
-bool refused_sync(const wasmtime::Error &error, const Export &target, PluginState &plugin) {
+bool refused_sync(const wasmtime::Error &error, const FuncHandle &target, PluginState &plugin) {
   const std::string why = error.message();
   if (why == async_store_refusal)
     plugin.async_entry = true;
@@ -366,7 +360,7 @@ bool refused_sync(const wasmtime::Error &error, const Export &target, PluginStat
 }
 
 // Whether the call should try Wasmtime's sync entry point first.
-bool sync_first(const Export &target, const PluginState &plugin) {
+bool sync_first(const FuncHandle &target, const PluginState &plugin) {
   return !target.lifted_async && !plugin.async_entry;
 }
 
@@ -376,7 +370,7 @@ bool sync_first(const Export &target, const PluginState &plugin) {
 // tell: an `async func` may be lifted without it, as wasm-link 0.4's are) and
 // every export of a store that must be entered asynchronously; each refusal is
 // remembered, and the call goes through the async call instead.
-wasmtime::Result<std::monostate> invoke(const Export &target, PluginState &plugin,
+wasmtime::Result<std::monostate> invoke(const FuncHandle &target, PluginState &plugin,
                                         std::span<const Val> args, std::span<Val> results) {
   wasmtime::Store::Context store = plugin.store.context();
   if (sync_first(target, plugin)) {
@@ -396,10 +390,10 @@ wasmtime::Result<std::monostate> invoke(const Export &target, PluginState &plugi
   });
 }
 
-// Takes the plugin's lock for a call of `target` and readies the plugin: its
-// put-off drops done, `target.func` of its current instance.
+// Takes the plugin's lock for a call of function `slot` and readies the
+// plugin: its put-off drops done, the function's handle of its current instance.
 Result<CallLock, DispatchError> enter(const PlugState &plug, std::string_view function,
-                                      const Export &target, Caller caller) {
+                                      std::size_t slot, Caller caller) {
   auto lock = CallLock::acquire(*plug.plugin, caller);
   if (!lock)
     return lock.err();
@@ -408,8 +402,9 @@ Result<CallLock, DispatchError> enter(const PlugState &plug, std::string_view fu
     return DispatchError::runtime_exception(
         "the plugin has no instance: its last restart failed; restart it again");
   drop_pending(plugin);
+  const FuncHandle &target = plug.funcs[slot];
   if (target.generation != plugin.generation) {
-    auto func = plugin.instance->get_func(plugin.store.context(), target.index);
+    auto func = plugin.instance->get_func(plugin.store.context(), plug.export_of(slot).index);
     if (!func)
       return DispatchError::invalid_function(std::string(function));
     target.func = *func;
@@ -430,15 +425,16 @@ void limit(const BindingState &binding, const PlugState &plug, std::string_view 
 }
 
 CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
-                std::string_view function, const Export &target, std::span<const Val> args,
+                std::string_view function, std::size_t slot, std::span<const Val> args,
                 Arguments arguments, HandleSide &side, ArgumentHandles *handles) {
   auto where = [&] { return where_of(binding, plug, interface, function); };
+  const Export &target = plug.export_of(slot);
   GivenHandles given(binding, handles);
   if (target.unsupported)
     return DispatchError::unsupported_type(*target.unsupported);
   if (auto problem = check_arguments(binding, plug, interface, function, target, args, arguments))
     return *problem;
-  auto lock = enter(plug, function, target, side.caller());
+  auto lock = enter(plug, function, slot, side.caller());
   if (!lock)
     return lock.err();
   PluginState &plugin = *plug.plugin;
@@ -459,8 +455,8 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
   limit(binding, plug, interface, function, target);
   Val result(false);
   given.received();
-  auto called =
-      invoke(target, plugin, call_args, std::span<Val>(&result, target.has_result ? 1 : 0));
+  auto called = invoke(plug.funcs[slot], plugin, call_args,
+                       std::span<Val>(&result, target.has_result ? 1 : 0));
   if (handles != nullptr)
     for (const auto &use : handles->uses)
       if (use.own)
@@ -510,8 +506,8 @@ void take_bytes(void *out, const std::uint8_t *bytes, std::size_t size) {
 // The Val path of a byte-path call, for a plugin that only Wasmtime's async
 // call enters.
 wasmtime::Result<std::vector<std::uint8_t>>
-call_bytes_as_values(const Export &target, PluginState &plugin, std::span<const std::uint8_t> input,
-                     BytesShape shape) {
+call_bytes_as_values(const FuncHandle &target, PluginState &plugin,
+                     std::span<const std::uint8_t> input, BytesShape shape) {
   Val argument(false);
   if (shape.input_is_string) {
     argument =
@@ -540,13 +536,14 @@ call_bytes_as_values(const Export &target, PluginState &plugin, std::span<const 
 
 Result<std::vector<std::uint8_t>, DispatchError>
 call_bytes(const BindingState &binding, const PlugState &plug, std::string_view interface,
-           std::string_view function, const Export &target, std::span<const std::uint8_t> input,
+           std::string_view function, std::size_t slot, std::span<const std::uint8_t> input,
            BytesShape shape) {
-  auto lock = enter(plug, function, target, Caller::host);
+  auto lock = enter(plug, function, slot, Caller::host);
   if (!lock)
     return lock.err();
   PluginState &plugin = *plug.plugin;
-  limit(binding, plug, interface, function, target);
+  limit(binding, plug, interface, function, plug.export_of(slot));
+  const FuncHandle &target = plug.funcs[slot];
   auto failed = [&](const wasmtime::Error &error) {
     return DispatchError::runtime_exception(describe_failure(plugin, error.message()));
   };
@@ -772,29 +769,30 @@ std::string named_type(const detail::BindingState &state, std::string_view inter
       });
 }
 
-// Checks one plugin's export of function `index` against the binding's type
-// (which the first plugin fixes when no interface declared it), and shares what
-// the first plugin's export found out about it.
-std::optional<Error> place_export(detail::BindingState &state, const detail::PlugState &plug,
+// Checks one export of function `index`, as the component of plugin `id`
+// exports it, against the binding's type (which the first plugin fixes when no
+// interface declared it), and shares what the first plugin's export found out
+// about it.
+std::optional<Error> place_export(detail::BindingState &state, const std::string &id,
+                                  const std::shared_ptr<const detail::ResourceNames> &names,
                                   std::size_t index, const std::string &interface,
                                   const std::string &function, detail::Export &placed) {
   detail::ExpectedType &expected = state.expected[index];
   if (!expected.type) {
-    expected.fix(placed.type, "as plugin `" + plug.id + "` exports it", plug.names);
+    expected.fix(placed.type, "as plugin `" + id + "` exports it", names);
   } else if (!detail::equivalent(*expected.type, expected.names.get(), expected.handles,
-                                 placed.type, plug.names.get())) {
+                                 placed.type, names.get())) {
     return Error(
         Error::Kind::link,
-        detail::in_binding(state, plug.id) + ": `" + state.path(interface) + "`.`" + function +
-            "` is " + named_type(state, interface, placed.type, std::array{plug.names.get()}) +
-            ", expected " +
+        detail::in_binding(state, id) + ": `" + state.path(interface) + "`.`" + function + "` is " +
+            named_type(state, interface, placed.type, std::array{names.get()}) + ", expected " +
             named_type(state, interface, *expected.type, std::array{expected.names.get()}) + " " +
             expected.origin);
   }
   if (state.plugs.empty()) {
     detail::classify(placed);
   } else {
-    const detail::Export &reference = state.plugs.front().exports[index];
+    const detail::Export &reference = state.plugs.front().export_of(index);
     placed.wraps_result = reference.wraps_result;
     placed.unwraps_arguments = reference.unwraps_arguments;
     placed.unsupported = reference.unsupported;
@@ -803,18 +801,16 @@ std::optional<Error> place_export(detail::BindingState &state, const detail::Plu
   return std::nullopt;
 }
 
-// Resolves every function of the binding in one plugin.
-Result<detail::PlugState> place(detail::BindingState &state, const Plug &placed) {
+// Resolves every function of the binding in the plug's component, with the
+// remaps it is placed with, and checks them against the binding.
+Result<std::shared_ptr<const detail::ComponentExports>>
+resolve_exports(detail::BindingState &state, const detail::PlugState &plug, const Plug &placed) {
   if (auto problem = detail::remap_problem(state, placed))
     return Error(Error::Kind::link, detail::in_binding(state, placed.id) + " " + *problem);
-  detail::PlugState plug{.id = placed.id,
-                         .index = state.plugs.size(),
-                         .plugin = detail::PluginState::share(placed.plugin),
-                         .exports = {},
-                         .names = {}};
+  auto exports = std::make_shared<detail::ComponentExports>();
   const auto component_type = plug.plugin->component.type();
-  plug.names = detail::resource_names(state, plug, component_type, placed.remaps);
-  plug.exports.reserve(state.expected.size());
+  exports->names = detail::resource_names(state, plug, component_type, placed.remaps);
+  exports->functions.reserve(state.expected.size());
   for (const auto &[name, functions] : state.slots) {
     auto remap = placed.remaps.find(name);
     const Remap *interface_remap = remap == placed.remaps.end() ? nullptr : &remap->second;
@@ -827,11 +823,77 @@ Result<detail::PlugState> place(detail::BindingState &state, const Plug &placed)
       auto resolved = detail::resolve(state, plug, interface_remap, instance, name, function);
       if (!resolved)
         return resolved.err();
-      if (auto problem = place_export(state, plug, index, name, function, resolved.ok_ref()))
+      if (auto problem = place_export(state, plug.id, exports->names, index, name, function,
+                                      resolved.ok_ref()))
         return *problem;
-      plug.exports.push_back(std::move(resolved.ok_ref()));
+      exports->functions.push_back(std::move(resolved.ok_ref()));
     }
   }
+  return std::shared_ptr<const detail::ComponentExports>(std::move(exports));
+}
+
+using Remaps = std::map<std::string, Remap, std::less<>>;
+
+bool same_remaps(const Remaps &a, const Remaps &b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto &x, const auto &y) {
+    return x.first == y.first && x.second.as == y.second.as &&
+           x.second.functions == y.second.functions;
+  });
+}
+
+// The exports one Binding::create has resolved, by component and remaps: the
+// plugins of one compiled component, placed with the same remaps, export the
+// same functions with the same types, whichever instance and store they have.
+// A component is known by where its compiled image starts, which its copies
+// share; the plugins being placed keep every image alive meanwhile, so no
+// address is reused.
+class PlacedComponents {
+public:
+  // Null when no plug of the component with these remaps was placed yet, or
+  // when the component has no image to know it by.
+  std::shared_ptr<const detail::ComponentExports> find(const void *image,
+                                                       const Remaps &remaps) const {
+    auto [first, last] = placed_.equal_range(image);
+    for (auto it = first; image != nullptr && it != last; ++it)
+      if (same_remaps(*it->second.remaps, remaps))
+        return it->second.exports;
+    return nullptr;
+  }
+  // `remaps` must outlive this.
+  void add(const void *image, const Remaps &remaps,
+           std::shared_ptr<const detail::ComponentExports> exports) {
+    if (image != nullptr)
+      placed_.emplace(image, Placed{&remaps, std::move(exports)});
+  }
+
+private:
+  struct Placed {
+    const Remaps *remaps;
+    std::shared_ptr<const detail::ComponentExports> exports;
+  };
+  std::multimap<const void *, Placed> placed_;
+};
+
+// Places one plugin: its component's exports as an earlier plugin of the same
+// component and remaps had them resolved, or resolved now. Function handles
+// are left for the first calls to resolve (FuncHandle).
+Result<detail::PlugState> place(detail::BindingState &state, const Plug &placed,
+                                PlacedComponents &components) {
+  detail::PlugState plug{.id = placed.id,
+                         .index = state.plugs.size(),
+                         .plugin = detail::PluginState::share(placed.plugin),
+                         .exports = {},
+                         .funcs = {}};
+  const void *image = wasm_link_component_image_start(plug.plugin->component.capi());
+  plug.exports = components.find(image, placed.remaps);
+  if (!plug.exports) {
+    auto resolved = resolve_exports(state, plug, placed);
+    if (!resolved)
+      return resolved.err();
+    plug.exports = std::move(resolved.ok_ref());
+    components.add(image, placed.remaps, plug.exports);
+  }
+  plug.funcs.resize(plug.exports->functions.size());
   return plug;
 }
 
@@ -857,8 +919,9 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
   state->cardinality = cardinality;
   lay_out(*state);
   state->fan_out.resize(state->expected.size());
+  PlacedComponents components;
   for (const Plug &placed : plugins) {
-    auto plug = place(*state, placed);
+    auto plug = place(*state, placed, components);
     if (!plug)
       return plug.err();
     state->plugs.push_back(std::move(plug.ok_ref()));
@@ -904,7 +967,7 @@ std::optional<std::string> Binding::signature(std::string_view interface,
   std::vector<const detail::ResourceNames *> names{
       state_->expected[slot.find(function)->second].names.get()};
   for (const auto &plug : state_->plugs)
-    names.push_back(plug.names.get());
+    names.push_back(plug.exports->names.get());
   return named_type(*state_, interface, *type, names);
 }
 
@@ -964,12 +1027,11 @@ Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interf
     return DispatchResults(std::move(results));
   auto chosen = [&](const detail::PlugState &plug) { return only == nullptr || plug.id == *only; };
   HostSide side(state);
-  const detail::Export &reference = state.plugs.front().exports[slot];
+  const detail::Export &reference = state.plugs.front().export_of(slot);
   if (!reference.unwraps_arguments) {
     auto call = [&](const detail::PlugState &plug) {
-      return PluginResult{plug.id,
-                          detail::call(state, plug, interface, function, plug.exports[slot], args,
-                                       detail::Arguments::checked, side)};
+      return PluginResult{plug.id, detail::call(state, plug, interface, function, slot, args,
+                                                detail::Arguments::checked, side)};
     };
     if (only == nullptr)
       return DispatchResults(state.fan_out.run<PluginResult>(
@@ -1004,9 +1066,9 @@ Result<DispatchResults, DispatchError> Binding::dispatch(std::string_view interf
       continue;
     }
     // The arguments were checked above (call() still checks their count).
-    results.push_back({plug.id, detail::call(state, plug, interface, function, plug.exports[slot],
-                                             handles.ok_ref().args, detail::Arguments::unchecked,
-                                             side, &handles.ok_ref())});
+    results.push_back(
+        {plug.id, detail::call(state, plug, interface, function, slot, handles.ok_ref().args,
+                               detail::Arguments::unchecked, side, &handles.ok_ref())});
   }
   return DispatchResults(std::move(results));
 }
@@ -1022,7 +1084,7 @@ Binding::dispatch_bytes(std::string_view interface, std::string_view function,
   std::vector<BytesResult> results;
   if (state.plugs.empty())
     return results;
-  const detail::Export &reference = state.plugs.front().exports[slot];
+  const detail::Export &reference = state.plugs.front().export_of(slot);
   auto shape = detail::bytes_shape(reference);
   auto what = [&] { return "`" + state.path(interface) + "`.`" + std::string(function) + "`"; };
   if (!shape)
@@ -1036,8 +1098,8 @@ Binding::dispatch_bytes(std::string_view interface, std::string_view function,
         what() + ": argument 0 `" + reference.params[0].first + "`: a string must be UTF-8");
   results.reserve(state.plugs.size());
   for (const auto &plug : state.plugs)
-    results.push_back({plug.id, detail::call_bytes(state, plug, interface, function,
-                                                   plug.exports[slot], input, *shape)});
+    results.push_back(
+        {plug.id, detail::call_bytes(state, plug, interface, function, slot, input, *shape)});
   return results;
 }
 

@@ -46,7 +46,7 @@ struct PluginState {
   // go through the async ones. Under `mutex`; reset by start().
   bool async_entry = false;
   // Counts instances: function handles cached for another generation belong to
-  // a store that is gone (see Export).
+  // a store that is gone (see FuncHandle).
   std::uint64_t generation = 0;
   // Held while the store is in use: a store runs one call at a time.
   std::mutex mutex;
