@@ -721,19 +721,25 @@ std::optional<Error> interfaces_problem(const std::string &package,
   return std::nullopt;
 }
 
-// Sorts the plugs by id; an empty or repeated id is an error.
-std::optional<Error> sort_plugs(const std::string &package, Binding::Plugs &plugins) {
-  std::sort(plugins.begin(), plugins.end(),
-            [](const Plug &a, const Plug &b) { return a.id < b.id; });
-  for (std::size_t i = 0; i < plugins.size(); ++i) {
-    const std::string &id = plugins[i].id;
+// The plugs in order of id (pointers: a plug is costly to move); an empty or
+// repeated id is an error.
+Result<std::vector<const Plug *>> sort_plugs(const std::string &package,
+                                             const Binding::Plugs &plugins) {
+  std::vector<const Plug *> sorted;
+  sorted.reserve(plugins.size());
+  for (const Plug &plug : plugins)
+    sorted.push_back(&plug);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Plug *a, const Plug *b) { return a->id < b->id; });
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    const std::string &id = sorted[i]->id;
     if (id.empty())
       return Error(Error::Kind::binding, "binding `" + package + "` has a plugin with an empty id");
-    if (i > 0 && plugins[i - 1].id == id)
+    if (i > 0 && sorted[i - 1]->id == id)
       return Error(Error::Kind::binding,
                    "binding `" + package + "` has two plugins with id `" + id + "`");
   }
-  return std::nullopt;
+  return sorted;
 }
 
 // Numbers the functions of every interface (BindingState::slots), with the
@@ -910,8 +916,9 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
                                            std::to_string(plugins.size()) + " plugins");
   if (auto problem = interfaces_problem(package, interfaces))
     return *problem;
-  if (auto problem = sort_plugs(package, plugins))
-    return *problem;
+  auto sorted = sort_plugs(package, plugins);
+  if (!sorted)
+    return sorted.err();
 
   auto state = std::make_shared<detail::BindingState>();
   state->package = std::move(package);
@@ -920,8 +927,9 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
   lay_out(*state);
   state->fan_out.resize(state->expected.size());
   PlacedComponents components;
-  for (const Plug &placed : plugins) {
-    auto plug = place(*state, placed, components);
+  state->plugs.reserve(plugins.size());
+  for (const Plug *placed : sorted.ok_ref()) {
+    auto plug = place(*state, *placed, components);
     if (!plug)
       return plug.err();
     state->plugs.push_back(std::move(plug.ok_ref()));
