@@ -239,7 +239,7 @@ std::optional<DispatchError> wrap_result(const BindingState &binding, const Plug
     }
     auto rep = binding.handles.insert(
         WrappedHandle{plug.index, plugin.generation, *resource, slot->get_resource()},
-        plugin.limits.max_resource_handles);
+        plugin.limits->max_resource_handles);
     if (!rep) {
       const DispatchError &e = rep.err_ref();
       error = e.kind() == DispatchError::Kind::resource_table_full

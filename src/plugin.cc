@@ -122,7 +122,7 @@ Result<std::monostate> start_once(PluginState &plugin, const wasmtime::Engine &e
   if (plugin.generation++ > 0)
     plugin.store = wasmtime::Store(plugin.engine);
   plugin.store.context().set_data(std::any(&plugin));
-  const WasiGrant *grant = plugin.wasi ? &*plugin.wasi : nullptr;
+  const WasiGrant *grant = plugin.wasi.get();
   auto wasi = wasi_imports(plugin.engine, plugin.component, grant);
   if (!wasi)
     return Error(Error::Kind::link, "cannot link plugin: " + wasi.err().message());

@@ -41,7 +41,7 @@ private:
 struct PluginSeed {
   wasmtime::component::Component component;
   ContextBox context;
-  Limits limits;
+  std::optional<Limits> limits; // none: the plugin was given none
   std::optional<WasiGrant> wasi;
 };
 Result<PluginInstance> instantiate(wasmtime::Engine &engine, wasmtime::component::Linker &linker,
