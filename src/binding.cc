@@ -652,7 +652,9 @@ resource_names(BindingState &binding, const PlugState &plug,
       }
       continue;
     }
-    for (std::size_t i = 0; i < instance.export_count(engine); ++i) {
+    // Counted once: Wasmtime reads every export to count them.
+    const std::size_t exports = instance.export_count(engine);
+    for (std::size_t i = 0; i < exports; ++i) {
       auto [name, entry] = *instance.export_nth(engine, i);
       if (!entry.is_resource())
         continue;

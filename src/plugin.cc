@@ -75,7 +75,9 @@ bool imports_async(const wasmtime::Engine &engine,
     if (!item.is_component_instance())
       continue;
     const auto &instance = item.component_instance();
-    for (std::size_t j = 0; j < instance.export_count(engine); ++j) {
+    // Counted once: Wasmtime reads every export to count them.
+    const std::size_t exports = instance.export_count(engine);
+    for (std::size_t j = 0; j < exports; ++j) {
       auto [__, member] = *instance.export_nth(engine, j);
       if (member.is_component_func() && member.component_func().async())
         return true;
