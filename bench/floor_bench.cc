@@ -349,7 +349,7 @@ const bool registered = [] {
   benchmark::RegisterBenchmark("floor/fan_out", fan_out_relay)->Arg(1)->Arg(10)->Arg(100);
   benchmark::RegisterBenchmark("floor/resource_round_trip", resource_round_trip_relay);
   benchmark::RegisterBenchmark("floor/resource_round_trip_direct", resource_round_trip);
-  benchmark::RegisterBenchmark("floor/graph_build", graph_build)->Arg(10)->Arg(100);
+  benchmark::RegisterBenchmark("floor/graph_build", graph_build)->Arg(10)->Arg(100)->Arg(1000);
   benchmark::RegisterBenchmark("floor/resident_memory", resident_memory)->Iterations(1);
   return true;
 }();

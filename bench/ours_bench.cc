@@ -218,7 +218,7 @@ const bool registered = [] {
   benchmark::RegisterBenchmark("ours/socket_bytes_64k", socket_bytes_64k);
   benchmark::RegisterBenchmark("ours/fan_out", fan_out)->Arg(1)->Arg(10)->Arg(100);
   benchmark::RegisterBenchmark("ours/resource_round_trip", resource_round_trip);
-  benchmark::RegisterBenchmark("ours/graph_build", graph_build)->Arg(10)->Arg(100);
+  benchmark::RegisterBenchmark("ours/graph_build", graph_build)->Arg(10)->Arg(100)->Arg(1000);
   benchmark::RegisterBenchmark("ours/resident_memory", resident_memory)->Iterations(1);
   return true;
 }();

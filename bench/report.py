@@ -33,6 +33,7 @@ CASES = [
     ("resource_round_trip", "resource across plugins: create + method + drop", "one round trip"),
     ("graph_build/10", "build a graph of 10 plugins (compiled components)", "build + drop"),
     ("graph_build/100", "build a graph of 100 plugins (compiled components)", "build + drop"),
+    ("graph_build/1000", "build a graph of 1,000 plugins (compiled components)", "build + drop"),
     ("resident_memory", "resident memory per instantiated plugin", "bytes per plugin"),
 ]
 HOST_DISPATCH = ["host_u32", "host_string_1k", "host_bytes_64k", "host_record_8"]

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -123,14 +124,9 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
   if (!func_index)
     return Error(Error::Kind::link,
                  where() + " does not export function `" + name + "` in `" + path + "`" + renamed);
-  std::lock_guard lock(plug.plugin->mutex);
-  auto context = plug.plugin->store.context();
-  auto func = plug.plugin->instance->get_func(context, *func_index);
-  if (!func)
-    return Error(Error::Kind::link,
-                 where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
-  // The component's own type, not the instance's: resource types in it are
-  // the ones PlugState::names knows.
+  // The component's own type, not the instance's: resource types in it are the
+  // ones ComponentExports::names knows. It tells a function from other exports
+  // without an instance, whose handle the first call resolves (FuncHandle).
   auto declared =
       instance == nullptr ? std::nullopt : instance->export_get(plug.plugin->engine, name);
   if (!declared || !declared->is_component_func())
@@ -138,8 +134,6 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
                  where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
   const auto type = declared->component_func();
   Export out{.index = *func_index,
-             .func = *func,
-             .generation = plug.plugin->generation,
              .metadata = binding.interfaces.find(interface)->second.find(function),
              .type = type,
              .params = {},
@@ -246,7 +240,7 @@ std::optional<DispatchError> wrap_result(const BindingState &binding, const Plug
   visit_handles(result, *target.type.result(),
                 [&](Val &slot, const ValType &type) -> std::optional<DispatchError> {
                   found.emplace_back(&slot, type.kind() == WASMTIME_COMPONENT_VALTYPE_OWN
-                                                ? plug.names->find(type.own())
+                                                ? plug.names().find(type.own())
                                                 : std::nullopt);
                   return std::nullopt;
                 });
@@ -260,7 +254,7 @@ std::optional<DispatchError> wrap_result(const BindingState &binding, const Plug
     }
     auto rep = binding.handles.insert(
         WrappedHandle{plug.index, plugin.generation, *resource, slot->get_resource()},
-        plugin.limits.max_resource_handles);
+        plugin.limits->max_resource_handles);
     if (!rep) {
       const DispatchError &e = rep.err_ref();
       error = e.kind() == DispatchError::Kind::resource_table_full
@@ -319,7 +313,7 @@ Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding,
     return out;
   // Every plugin's export is equivalent to the first one's (Binding::create).
   const PlugState &first = binding.plugs.front();
-  const Export &reference = first.exports[slot];
+  const Export &reference = first.export_of(slot);
   for (std::size_t i = 0; i < reference.params.size() && i < out.args.size(); ++i) {
     // Not a structured binding: clang before 16 cannot capture one in the lambda below.
     const std::string &name = reference.params[i].first;
@@ -330,7 +324,7 @@ Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding,
         out.args[i], type,
         [&](Val &value, const ValType &position) -> std::optional<DispatchError> {
           const bool own = position.kind() == WASMTIME_COMPONENT_VALTYPE_OWN;
-          auto resource = first.names->find(own ? position.own() : position.borrow());
+          auto resource = first.names().find(own ? position.own() : position.borrow());
           if (!resource)
             return DispatchError::resource_handle_conversion_failed(
                 "argument " + std::to_string(i) + " `" + name +
@@ -369,7 +363,7 @@ constexpr std::string_view lifted_async_refusal =
 // an export lifted with the `async` option or of a store that must be entered
 // asynchronously, which comes before anything runs. The refusal is remembered:
 // the export's or the plugin's later calls take the async call at once.
-bool refused_sync(const wasmtime::Error &error, const Export &target, PluginState &plugin) {
+bool refused_sync(const wasmtime::Error &error, const FuncHandle &target, PluginState &plugin) {
   const std::string why = error.message();
   if (why == async_store_refusal)
     plugin.async_entry = true;
@@ -381,7 +375,7 @@ bool refused_sync(const wasmtime::Error &error, const Export &target, PluginStat
 }
 
 // Whether the call should try Wasmtime's sync entry point first.
-bool sync_first(const Export &target, const PluginState &plugin) {
+bool sync_first(const FuncHandle &target, const PluginState &plugin) {
   return !target.lifted_async && !plugin.async_entry;
 }
 
@@ -449,7 +443,7 @@ Val scalar_value(wasmtime_component_valtype_kind_t kind, std::uint64_t bits) {
 
 // The scalar path of invoke (Export::scalar): `args` were checked against the
 // export's parameter types.
-wasmtime::Result<std::monostate> invoke_scalars(const Export &target,
+wasmtime::Result<std::monostate> invoke_scalars(const Export &exported, const FuncHandle &target,
                                                 wasmtime::Store::Context store,
                                                 std::span<const Val> args, std::span<Val> results) {
   std::array<std::uint64_t, 4> bits{};
@@ -457,10 +451,10 @@ wasmtime::Result<std::monostate> invoke_scalars(const Export &target,
     bits[i] = scalar_bits(args[i]);
   std::uint64_t out = 0;
   if (wasmtime_error_t *error = wasm_link_component_func_call_scalars(
-          target.func.capi(), store.capi(), bits.data(), args.size(), &out, target.has_result))
+          target.func.capi(), store.capi(), bits.data(), args.size(), &out, exported.has_result))
     return wasmtime::Error(error);
-  if (target.has_result)
-    results[0] = scalar_value(target.result_kind, out);
+  if (exported.has_result)
+    results[0] = scalar_value(exported.result_kind, out);
   return std::monostate();
 }
 
@@ -470,12 +464,13 @@ wasmtime::Result<std::monostate> invoke_scalars(const Export &target,
 // tell: an `async func` may be lifted without it, as wasm-link 0.4's are) and
 // every export of a store that must be entered asynchronously; each refusal is
 // remembered, and the call goes through the async call instead.
-wasmtime::Result<std::monostate> invoke(const Export &target, PluginState &plugin,
-                                        std::span<const Val> args, std::span<Val> results) {
+wasmtime::Result<std::monostate> invoke(const Export &exported, const FuncHandle &target,
+                                        PluginState &plugin, std::span<const Val> args,
+                                        std::span<Val> results) {
   wasmtime::Store::Context store = plugin.store.context();
   if (sync_first(target, plugin)) {
-    auto called = target.scalar && args.size() == target.params.size()
-                      ? invoke_scalars(target, store, args, results)
+    auto called = exported.scalar && args.size() == exported.params.size()
+                      ? invoke_scalars(exported, target, store, args, results)
                       : target.func.call(store, wasmtime::Span<const Val>(args.data(), args.size()),
                                          wasmtime::Span<Val>(results.data(), results.size()));
     if (called || !refused_sync(called.err(), target, plugin))
@@ -492,10 +487,10 @@ wasmtime::Result<std::monostate> invoke(const Export &target, PluginState &plugi
   });
 }
 
-// Takes the plugin's lock for a call of `target` and readies the plugin: its
-// put-off drops done, `target.func` of its current instance.
+// Takes the plugin's lock for a call of function `slot` and readies the
+// plugin: its put-off drops done, the function's handle of its current instance.
 Result<CallLock, DispatchError> enter(const PlugState &plug, std::string_view function,
-                                      const Export &target, Caller caller) {
+                                      std::size_t slot, Caller caller) {
   auto lock = CallLock::acquire(*plug.plugin, caller);
   if (!lock)
     return lock.err();
@@ -504,8 +499,9 @@ Result<CallLock, DispatchError> enter(const PlugState &plug, std::string_view fu
     return DispatchError::runtime_exception(
         "the plugin has no instance: its last restart failed; restart it again");
   drop_pending(plugin);
+  const FuncHandle &target = plug.funcs[slot];
   if (target.generation != plugin.generation) {
-    auto func = plugin.instance->get_func(plugin.store.context(), target.index);
+    auto func = plugin.instance->get_func(plugin.store.context(), plug.export_of(slot).index);
     if (!func)
       return DispatchError::invalid_function(std::string(function));
     target.func = *func;
@@ -526,15 +522,16 @@ void limit(const BindingState &binding, const PlugState &plug, std::string_view 
 }
 
 CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
-                std::string_view function, const Export &target, std::span<const Val> args,
+                std::string_view function, std::size_t slot, std::span<const Val> args,
                 Arguments arguments, HandleSide &side, ArgumentHandles *handles) {
   auto where = [&] { return where_of(binding, plug, interface, function); };
+  const Export &target = plug.export_of(slot);
   GivenHandles given(binding, handles);
   if (target.unsupported)
     return DispatchError::unsupported_type(*target.unsupported);
   if (auto problem = check_arguments(binding, plug, interface, function, target, args, arguments))
     return *problem;
-  auto lock = enter(plug, function, target, side.caller());
+  auto lock = enter(plug, function, slot, side.caller());
   if (!lock)
     return lock.err();
   PluginState &plugin = *plug.plugin;
@@ -555,8 +552,8 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
   limit(binding, plug, interface, function, target);
   Val result(false);
   given.received();
-  auto called =
-      invoke(target, plugin, call_args, std::span<Val>(&result, target.has_result ? 1 : 0));
+  auto called = invoke(target, plug.funcs[slot], plugin, call_args,
+                       std::span<Val>(&result, target.has_result ? 1 : 0));
   if (handles != nullptr)
     for (const auto &use : handles->uses)
       if (use.own)
@@ -606,8 +603,8 @@ void take_bytes(void *out, const std::uint8_t *bytes, std::size_t size) {
 // The Val path of a byte-path call, for a plugin that only Wasmtime's async
 // call enters.
 wasmtime::Result<std::vector<std::uint8_t>>
-call_bytes_as_values(const Export &target, PluginState &plugin, std::span<const std::uint8_t> input,
-                     BytesShape shape) {
+call_bytes_as_values(const Export &exported, const FuncHandle &target, PluginState &plugin,
+                     std::span<const std::uint8_t> input, BytesShape shape) {
   Val argument(false);
   if (shape.input_is_string) {
     argument =
@@ -620,7 +617,7 @@ call_bytes_as_values(const Export &target, PluginState &plugin, std::span<const 
     argument = wasmtime::component::List(std::move(bytes));
   }
   Val result(false);
-  auto called = invoke(target, plugin, std::span(&argument, 1), std::span(&result, 1));
+  auto called = invoke(exported, target, plugin, std::span(&argument, 1), std::span(&result, 1));
   if (!called)
     return called.err();
   std::vector<std::uint8_t> out;
@@ -636,13 +633,14 @@ call_bytes_as_values(const Export &target, PluginState &plugin, std::span<const 
 
 Result<std::vector<std::uint8_t>, DispatchError>
 call_bytes(const BindingState &binding, const PlugState &plug, std::string_view interface,
-           std::string_view function, const Export &target, std::span<const std::uint8_t> input,
+           std::string_view function, std::size_t slot, std::span<const std::uint8_t> input,
            BytesShape shape) {
-  auto lock = enter(plug, function, target, Caller::host);
+  auto lock = enter(plug, function, slot, Caller::host);
   if (!lock)
     return lock.err();
   PluginState &plugin = *plug.plugin;
-  limit(binding, plug, interface, function, target);
+  limit(binding, plug, interface, function, plug.export_of(slot));
+  const FuncHandle &target = plug.funcs[slot];
   auto failed = [&](const wasmtime::Error &error) {
     return DispatchError::runtime_exception(describe_failure(plugin, error.message()));
   };
@@ -657,7 +655,7 @@ call_bytes(const BindingState &binding, const PlugState &plug, std::string_view 
     if (!refused_sync(error, target, plugin))
       return failed(error);
   }
-  auto out = call_bytes_as_values(target, plugin, input, shape);
+  auto out = call_bytes_as_values(plug.export_of(slot), target, plugin, input, shape);
   if (!out)
     return failed(out.err());
   return std::move(out.ok_ref());
@@ -751,7 +749,9 @@ resource_names(BindingState &binding, const PlugState &plug,
       }
       continue;
     }
-    for (std::size_t i = 0; i < instance.export_count(engine); ++i) {
+    // Counted once: Wasmtime reads every export to count them.
+    const std::size_t exports = instance.export_count(engine);
+    for (std::size_t i = 0; i < exports; ++i) {
       auto [name, entry] = *instance.export_nth(engine, i);
       if (!entry.is_resource())
         continue;
@@ -796,19 +796,25 @@ std::optional<Error> interfaces_problem(const std::string &package,
   return std::nullopt;
 }
 
-// Sorts the plugs by id; an empty or repeated id is an error.
-std::optional<Error> sort_plugs(const std::string &package, Binding::Plugs &plugins) {
-  std::sort(plugins.begin(), plugins.end(),
-            [](const Plug &a, const Plug &b) { return a.id < b.id; });
-  for (std::size_t i = 0; i < plugins.size(); ++i) {
-    const std::string &id = plugins[i].id;
+// The plugs in order of id (pointers: a plug is costly to move); an empty or
+// repeated id is an error.
+Result<std::vector<const Plug *>> sort_plugs(const std::string &package,
+                                             const Binding::Plugs &plugins) {
+  std::vector<const Plug *> sorted;
+  sorted.reserve(plugins.size());
+  for (const Plug &plug : plugins)
+    sorted.push_back(&plug);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Plug *a, const Plug *b) { return a->id < b->id; });
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    const std::string &id = sorted[i]->id;
     if (id.empty())
       return Error(Error::Kind::binding, "binding `" + package + "` has a plugin with an empty id");
-    if (i > 0 && plugins[i - 1].id == id)
+    if (i > 0 && sorted[i - 1]->id == id)
       return Error(Error::Kind::binding,
                    "binding `" + package + "` has two plugins with id `" + id + "`");
   }
-  return std::nullopt;
+  return sorted;
 }
 
 // Numbers the functions of every interface (BindingState::slots), with the
@@ -844,29 +850,30 @@ std::string named_type(const detail::BindingState &state, std::string_view inter
       });
 }
 
-// Checks one plugin's export of function `index` against the binding's type
-// (which the first plugin fixes when no interface declared it), and shares what
-// the first plugin's export found out about it.
-std::optional<Error> place_export(detail::BindingState &state, const detail::PlugState &plug,
+// Checks one export of function `index`, as the component of plugin `id`
+// exports it, against the binding's type (which the first plugin fixes when no
+// interface declared it), and shares what the first plugin's export found out
+// about it.
+std::optional<Error> place_export(detail::BindingState &state, const std::string &id,
+                                  const std::shared_ptr<const detail::ResourceNames> &names,
                                   std::size_t index, const std::string &interface,
                                   const std::string &function, detail::Export &placed) {
   detail::ExpectedType &expected = state.expected[index];
   if (!expected.type) {
-    expected.fix(placed.type, "as plugin `" + plug.id + "` exports it", plug.names);
+    expected.fix(placed.type, "as plugin `" + id + "` exports it", names);
   } else if (!detail::equivalent(*expected.type, expected.names.get(), expected.handles,
-                                 placed.type, plug.names.get())) {
+                                 placed.type, names.get())) {
     return Error(
         Error::Kind::link,
-        detail::in_binding(state, plug.id) + ": `" + state.path(interface) + "`.`" + function +
-            "` is " + named_type(state, interface, placed.type, std::array{plug.names.get()}) +
-            ", expected " +
+        detail::in_binding(state, id) + ": `" + state.path(interface) + "`.`" + function + "` is " +
+            named_type(state, interface, placed.type, std::array{names.get()}) + ", expected " +
             named_type(state, interface, *expected.type, std::array{expected.names.get()}) + " " +
             expected.origin);
   }
   if (state.plugs.empty()) {
     detail::classify(placed);
   } else {
-    const detail::Export &reference = state.plugs.front().exports[index];
+    const detail::Export &reference = state.plugs.front().export_of(index);
     placed.wraps_result = reference.wraps_result;
     placed.unwraps_arguments = reference.unwraps_arguments;
     placed.unsupported = reference.unsupported;
@@ -877,18 +884,16 @@ std::optional<Error> place_export(detail::BindingState &state, const detail::Plu
   return std::nullopt;
 }
 
-// Resolves every function of the binding in one plugin.
-Result<detail::PlugState> place(detail::BindingState &state, const Plug &placed) {
+// Resolves every function of the binding in the plug's component, with the
+// remaps it is placed with, and checks them against the binding.
+Result<std::shared_ptr<const detail::ComponentExports>>
+resolve_exports(detail::BindingState &state, const detail::PlugState &plug, const Plug &placed) {
   if (auto problem = detail::remap_problem(state, placed))
     return Error(Error::Kind::link, detail::in_binding(state, placed.id) + " " + *problem);
-  detail::PlugState plug{.id = placed.id,
-                         .index = state.plugs.size(),
-                         .plugin = detail::PluginState::share(placed.plugin),
-                         .exports = {},
-                         .names = {}};
+  auto exports = std::make_shared<detail::ComponentExports>();
   const auto component_type = plug.plugin->component.type();
-  plug.names = detail::resource_names(state, plug, component_type, placed.remaps);
-  plug.exports.reserve(state.expected.size());
+  exports->names = detail::resource_names(state, plug, component_type, placed.remaps);
+  exports->functions.reserve(state.expected.size());
   for (const auto &[name, functions] : state.slots) {
     auto remap = placed.remaps.find(name);
     const Remap *interface_remap = remap == placed.remaps.end() ? nullptr : &remap->second;
@@ -901,11 +906,77 @@ Result<detail::PlugState> place(detail::BindingState &state, const Plug &placed)
       auto resolved = detail::resolve(state, plug, interface_remap, instance, name, function);
       if (!resolved)
         return resolved.err();
-      if (auto problem = place_export(state, plug, index, name, function, resolved.ok_ref()))
+      if (auto problem = place_export(state, plug.id, exports->names, index, name, function,
+                                      resolved.ok_ref()))
         return *problem;
-      plug.exports.push_back(std::move(resolved.ok_ref()));
+      exports->functions.push_back(std::move(resolved.ok_ref()));
     }
   }
+  return std::shared_ptr<const detail::ComponentExports>(std::move(exports));
+}
+
+using Remaps = std::map<std::string, Remap, std::less<>>;
+
+bool same_remaps(const Remaps &a, const Remaps &b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto &x, const auto &y) {
+    return x.first == y.first && x.second.as == y.second.as &&
+           x.second.functions == y.second.functions;
+  });
+}
+
+// The exports one Binding::create has resolved, by component and remaps: the
+// plugins of one compiled component, placed with the same remaps, export the
+// same functions with the same types, whichever instance and store they have.
+// A component is known by where its compiled image starts, which its copies
+// share; the plugins being placed keep every image alive meanwhile, so no
+// address is reused.
+class PlacedComponents {
+public:
+  // Null when no plug of the component with these remaps was placed yet, or
+  // when the component has no image to know it by.
+  std::shared_ptr<const detail::ComponentExports> find(const void *image,
+                                                       const Remaps &remaps) const {
+    auto [first, last] = placed_.equal_range(image);
+    for (auto it = first; image != nullptr && it != last; ++it)
+      if (same_remaps(*it->second.remaps, remaps))
+        return it->second.exports;
+    return nullptr;
+  }
+  // `remaps` must outlive this.
+  void add(const void *image, const Remaps &remaps,
+           std::shared_ptr<const detail::ComponentExports> exports) {
+    if (image != nullptr)
+      placed_.emplace(image, Placed{&remaps, std::move(exports)});
+  }
+
+private:
+  struct Placed {
+    const Remaps *remaps;
+    std::shared_ptr<const detail::ComponentExports> exports;
+  };
+  std::multimap<const void *, Placed> placed_;
+};
+
+// Places one plugin: its component's exports as an earlier plugin of the same
+// component and remaps had them resolved, or resolved now. Function handles
+// are left for the first calls to resolve (FuncHandle).
+Result<detail::PlugState> place(detail::BindingState &state, const Plug &placed,
+                                PlacedComponents &components) {
+  detail::PlugState plug{.id = placed.id,
+                         .index = state.plugs.size(),
+                         .plugin = detail::PluginState::share(placed.plugin),
+                         .exports = {},
+                         .funcs = {}};
+  const void *image = wasm_link_component_image_start(plug.plugin->component.capi());
+  plug.exports = components.find(image, placed.remaps);
+  if (!plug.exports) {
+    auto resolved = resolve_exports(state, plug, placed);
+    if (!resolved)
+      return resolved.err();
+    plug.exports = std::move(resolved.ok_ref());
+    components.add(image, placed.remaps, plug.exports);
+  }
+  plug.funcs.resize(plug.exports->functions.size());
   return plug;
 }
 
@@ -922,8 +993,9 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
                                            std::to_string(plugins.size()) + " plugins");
   if (auto problem = interfaces_problem(package, interfaces))
     return *problem;
-  if (auto problem = sort_plugs(package, plugins))
-    return *problem;
+  auto sorted = sort_plugs(package, plugins);
+  if (!sorted)
+    return sorted.err();
 
   auto state = std::make_shared<detail::BindingState>();
   state->package = std::move(package);
@@ -931,8 +1003,10 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
   state->cardinality = cardinality;
   lay_out(*state);
   state->fan_out.resize(state->expected.size());
-  for (const Plug &placed : plugins) {
-    auto plug = place(*state, placed);
+  PlacedComponents components;
+  state->plugs.reserve(plugins.size());
+  for (const Plug *placed : sorted.ok_ref()) {
+    auto plug = place(*state, *placed, components);
     if (!plug)
       return plug.err();
     state->plugs.push_back(std::move(plug.ok_ref()));
@@ -978,7 +1052,7 @@ std::optional<std::string> Binding::signature(std::string_view interface,
   std::vector<const detail::ResourceNames *> names{
       state_->expected[slot.find(function)->second].names.get()};
   for (const auto &plug : state_->plugs)
-    names.push_back(plug.names.get());
+    names.push_back(plug.exports->names.get());
   return named_type(*state_, interface, *type, names);
 }
 
@@ -1022,7 +1096,7 @@ Binding::dispatch_bytes(std::string_view interface, std::string_view function,
   std::vector<BytesResult> results;
   if (state.plugs.empty())
     return results;
-  const detail::Export &reference = state.plugs.front().exports[slot];
+  const detail::Export &reference = state.plugs.front().export_of(slot);
   auto shape = detail::bytes_shape(reference);
   auto what = [&] { return "`" + state.path(interface) + "`.`" + std::string(function) + "`"; };
   if (!shape)
@@ -1036,8 +1110,8 @@ Binding::dispatch_bytes(std::string_view interface, std::string_view function,
         what() + ": argument 0 `" + reference.params[0].first + "`: a string must be UTF-8");
   results.reserve(state.plugs.size());
   for (const auto &plug : state.plugs)
-    results.push_back({plug.id, detail::call_bytes(state, plug, interface, function,
-                                                   plug.exports[slot], input, *shape)});
+    results.push_back(
+        {plug.id, detail::call_bytes(state, plug, interface, function, slot, input, *shape)});
   return results;
 }
 

@@ -1,6 +1,6 @@
 // What a Binding handle refers to: its interfaces, and for each plugin the
-// exports resolved once when the plugin was placed, so that dispatch does no name
-// lookups in Wasmtime.
+// exports resolved when the plugin was placed (once per component), so that
+// dispatch does no name lookups in Wasmtime.
 #pragma once
 
 #include "fan_out.hh"
@@ -16,16 +16,15 @@
 
 namespace wasm_link::detail {
 
-// One function as one plugin exports it. The handle belongs to one store; after
-// a restart, the first call re-resolves it (under the plugin's lock) from the
-// store-independent export index.
+// One function as the plugins of one component export it: the same in every
+// instance and store of the component, so read once for all of them (see
+// ComponentExports).
 struct Export {
+  // Resolves the function in any instance of the component (see FuncHandle).
   wasmtime::component::ExportIndex index;
-  mutable wasmtime::component::Func func;
-  mutable std::uint64_t generation;
   const Function *metadata; // in BindingState::interfaces
   // As the plugin's component declares it: its resource types are the
-  // component's, which PlugState::names relates to the binding's resources.
+  // component's, which ComponentExports::names relates to the binding's resources.
   wasmtime::component::FuncType type;
   std::vector<std::pair<std::string, ValType>> params;
   bool has_result;
@@ -41,6 +40,25 @@ struct Export {
   // The parameters' types read once, for checking host arguments; shared by
   // the plugins of a binding, whose exports are equivalent.
   std::shared_ptr<const std::vector<TypeCheck>> checks;
+};
+
+// What the plugins of one compiled component, placed with the same remaps,
+// export to a binding: resolved and checked against the binding once, however
+// many plugins of the component it holds (Binding::create), and immutable after.
+struct ComponentExports {
+  std::vector<Export> functions; // indexed like BindingState::slots' values
+  // Which binding resource each resource type of the component stands for.
+  std::shared_ptr<const ResourceNames> names;
+};
+
+// An export's function in one plugin's instance. The handle belongs to one
+// store: the first call after the plugin was placed or restarted resolves it
+// (under the plugin's lock) from Export::index; see enter() in src/binding.cc.
+struct FuncHandle {
+  mutable wasmtime::component::Func func{wasmtime_component_func_t{}};
+  // The PluginState::generation of `func`'s instance; 0, which no instance
+  // has, until the first call.
+  mutable std::uint64_t generation = 0;
   // Found lifted with the `async` option, which only Wasmtime's async call runs
   // (see refused_sync in src/binding.cc; set under the plugin's lock, like `func`).
   mutable bool lifted_async = false;
@@ -69,19 +87,22 @@ struct PlugState {
   std::string id;
   std::size_t index; // in BindingState::plugs
   std::shared_ptr<PluginState> plugin;
-  // Indexed like BindingState::slots' values.
-  std::vector<Export> exports;
-  std::shared_ptr<const ResourceNames> names;
+  // Shared with the binding's other plugins of the same component and remaps.
+  std::shared_ptr<const ComponentExports> exports;
+  std::vector<FuncHandle> funcs; // indexed like ComponentExports::functions
+
+  const Export &export_of(std::size_t slot) const { return exports->functions[slot]; }
+  const ResourceNames &names() const { return *exports->names; }
 };
 
 struct BindingState {
   std::string package;
   Binding::Interfaces interfaces;
   Cardinality cardinality;
-  // interface -> function -> index into PlugState::exports.
+  // interface -> function -> index into ComponentExports::functions.
   std::map<std::string, std::map<std::string, std::size_t, std::less<>>, std::less<>> slots;
   std::vector<PlugState> plugs; // ascending id
-  // Indexed like PlugState::exports: the type every plugin's export must have.
+  // Indexed like ComponentExports::functions: the type every plugin's export must have.
   std::vector<ExpectedType> expected;
 
   // The resource types of the interfaces, and the handles wrapped for
@@ -159,7 +180,7 @@ Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding,
 // puts the owner's guest handles in place of wrapped ones, calls, and wraps
 // the handles the result holds. Host dispatch and sockets both come through here.
 CallResult call(const BindingState &binding, const PlugState &plug, std::string_view interface,
-                std::string_view function, const Export &target, std::span<const Val> args,
+                std::string_view function, std::size_t slot, std::span<const Val> args,
                 Arguments arguments, HandleSide &side, ArgumentHandles *handles = nullptr);
 
 // Drops a wrapped handle: the wrapper goes, and the guest handle is dropped in

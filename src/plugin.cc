@@ -75,7 +75,9 @@ bool imports_async(const wasmtime::Engine &engine,
     if (!item.is_component_instance())
       continue;
     const auto &instance = item.component_instance();
-    for (std::size_t j = 0; j < instance.export_count(engine); ++j) {
+    // Counted once: Wasmtime reads every export to count them.
+    const std::size_t exports = instance.export_count(engine);
+    for (std::size_t j = 0; j < exports; ++j) {
       auto [__, member] = *instance.export_nth(engine, j);
       if (member.is_component_func() && member.component_func().async())
         return true;
@@ -122,7 +124,7 @@ Result<std::monostate> start_once(PluginState &plugin, const wasmtime::Engine &e
   if (plugin.generation++ > 0)
     plugin.store = wasmtime::Store(plugin.engine);
   plugin.store.context().set_data(std::any(&plugin));
-  const WasiGrant *grant = plugin.wasi ? &*plugin.wasi : nullptr;
+  const WasiGrant *grant = plugin.wasi.get();
   auto wasi = wasi_imports(plugin.engine, plugin.component, grant);
   if (!wasi)
     return Error(Error::Kind::link, "cannot link plugin: " + wasi.err().message());

@@ -21,8 +21,9 @@ class Ticker;
 struct PluginState {
   PluginState(wasmtime::Engine &engine, PluginSeed seed)
       : engine(engine), store(engine), component(std::move(seed.component)),
-        context(std::move(seed.context)), limits(std::move(seed.limits)),
-        wasi(std::move(seed.wasi)) {}
+        context(std::move(seed.context)),
+        limits(seed.limits ? std::make_shared<const Limits>(std::move(*seed.limits)) : no_limits()),
+        wasi(seed.wasi ? std::make_unique<const WasiGrant>(std::move(*seed.wasi)) : nullptr) {}
 
   static PluginInstance handle(std::shared_ptr<PluginState> state) {
     return PluginInstance(std::move(state));
@@ -37,8 +38,12 @@ struct PluginState {
   wasmtime::component::Component component;
   ContextBox context;
   std::optional<wasmtime::component::Instance> instance;
-  Limits limits;
-  std::optional<WasiGrant> wasi;
+  // Shared by all plugins given no limits: a plugin's state is most of what
+  // the runtime adds to the memory of its instance.
+  std::shared_ptr<const Limits> limits;
+  // When granted. Not inline: a grant is bigger than what most plugins add to
+  // their instance's memory.
+  std::unique_ptr<const WasiGrant> wasi;
   std::shared_ptr<Ticker> ticker; // while the plugin has a timeout
   // The linker of a plugin made by Plugin::link (it holds the sockets), for restart.
   std::optional<wasmtime::component::Linker> linker;
@@ -46,7 +51,7 @@ struct PluginState {
   // go through the async ones. Under `mutex`; reset by start().
   bool async_entry = false;
   // Counts instances: function handles cached for another generation belong to
-  // a store that is gone (see Export).
+  // a store that is gone (see FuncHandle).
   std::uint64_t generation = 0;
   // Held while the store is in use: a store runs one call at a time.
   std::mutex mutex;
@@ -71,7 +76,13 @@ struct PluginState {
   }
   // Whether calls into the plugin are bounded in fuel or time.
   bool limits_calls() const noexcept {
-    return limits.fuel_per_call || limits.epoch_deadline || limits.timeout;
+    return limits->fuel_per_call || limits->epoch_deadline || limits->timeout;
+  }
+
+private:
+  static std::shared_ptr<const Limits> no_limits() {
+    static const auto none = std::make_shared<const Limits>();
+    return none;
   }
 };
 

@@ -58,10 +58,10 @@ Result<Outcomes, DispatchError> call_slot(const detail::BindingState &state, std
   HostSide side(state);
   auto one = [&](const detail::PlugState &plug, std::span<const Val> call_args,
                  detail::Arguments arguments, detail::ArgumentHandles *handles) {
-    return Outcome{plug.id, detail::call(state, plug, interface, function, plug.exports[slot],
-                                         call_args, arguments, side, handles)};
+    return Outcome{plug.id, detail::call(state, plug, interface, function, slot, call_args,
+                                         arguments, side, handles)};
   };
-  const detail::Export &reference = state.plugs.front().exports[slot];
+  const detail::Export &reference = state.plugs.front().export_of(slot);
   if (!reference.unwraps_arguments) {
     if (only != nullptr) {
       const detail::PlugState *plug = plug_of(state, *only);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <wasi.h>
 #include <wasm.h>
+#include <wasmtime/component/component.h>
 #include <wasmtime/component/func.h>
 #include <wasmtime/component/linker.h>
 #include <wasmtime/component/val.h>
@@ -105,6 +106,12 @@ wasmtime_error_t *wasm_link_component_func_call_scalars(const wasmtime_component
                                                         wasmtime_context_t *context,
                                                         const uint64_t *args, size_t nargs,
                                                         uint64_t *result, bool has_result);
+
+/* Where the compiled image of `component` starts in memory: the same for every
+ * copy of one compiled component (wasmtime_component_clone shares it), and
+ * different for components alive at the same time that were compiled or
+ * deserialized apart. Null for an empty image, which identifies nothing. */
+const void *wasm_link_component_image_start(const wasmtime_component_t *component);
 
 /* Turns the component model's `error-context` type and built-ins on or off. */
 void wasm_link_config_component_model_error_context_set(wasm_config_t *config, bool enable);

@@ -240,8 +240,8 @@ struct SocketFunction {
   // The `result<T, E>` of one plugin's call.
   Val outcome(const PlugState &plug, std::span<const Val> args, HandleSide &side,
               ArgumentHandles *handles) const {
-    CallResult result = call(*binding, plug, interface, function, plug.exports[index], args,
-                             arguments, side, handles);
+    CallResult result =
+        call(*binding, plug, interface, function, index, args, arguments, side, handles);
     return outcome(plug, std::move(result));
   }
 
@@ -270,7 +270,7 @@ struct SocketFunction {
     // Handles among the arguments route the call to the plugin that owns them.
     std::optional<ArgumentHandles> handles;
     std::optional<DispatchError> refused;
-    if (!plugs.empty() && plugs.front().exports[index].unwraps_arguments) {
+    if (!plugs.empty() && plugs.front().export_of(index).unwraps_arguments) {
       auto read = read_handles(*binding, index, in, side);
       if (read)
         handles = std::move(read.ok_ref());
@@ -293,8 +293,8 @@ struct SocketFunction {
       if (plugs.empty())
         return wasmtime::Error("constructor `" + function + "` of binding `" + binding->package +
                                "`: the binding has no plugin");
-      CallResult made = call(*binding, plugs.front(), interface, function,
-                             plugs.front().exports[index], in, arguments, side);
+      CallResult made =
+          call(*binding, plugs.front(), interface, function, index, in, arguments, side);
       if (made && !made.ok_ref())
         made = DispatchError::missing_response();
       if (!made)

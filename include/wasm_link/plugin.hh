@@ -118,7 +118,7 @@ private:
 
   wasmtime::component::Component component_;
   Ctx context_;
-  Limits limits_;
+  std::optional<Limits> limits_;
   std::optional<WasiGrant> wasi_;
 };
 

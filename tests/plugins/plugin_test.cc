@@ -32,6 +32,27 @@ TEST(Plugins, AnInstanceOfATemporaryTakesItsContext) {
   EXPECT_EQ(*instance.context<std::string>(), "own");
 }
 
+// The default context holds nothing, and the instances share it; the limits
+// of plugins given none are shared alike, and a plugin given limits has its own.
+TEST(Plugins, InstancesWithoutContextOrLimitsShareTheEmptyOnes) {
+  auto engine = make_engine();
+  wasmtime::component::Linker linker(engine);
+  const auto component = load(engine, "sockets/child_a.wat");
+  auto one = take(Plugin(component).instantiate(engine, linker));
+  auto two = take(Plugin(component).instantiate(engine, linker));
+  auto limited =
+      take(Plugin(component).with_limits({.max_resource_handles = 3}).instantiate(engine, linker));
+  ASSERT_NE(one.context<std::monostate>(), nullptr);
+  EXPECT_EQ(one.context<std::monostate>(), two.context<std::monostate>());
+  EXPECT_EQ(one.context<std::string>(), nullptr);
+  const auto &state = [](const PluginInstance &instance) -> const detail::PluginState & {
+    return *detail::PluginState::share(instance);
+  };
+  EXPECT_EQ(state(one).limits, state(two).limits);
+  EXPECT_EQ(state(limited).limits->max_resource_handles, 3u);
+  EXPECT_EQ(state(one).limits->max_resource_handles, Limits().max_resource_handles);
+}
+
 // Linux's passing EBUSY on sealing a memory image is tried again; a plugin's
 // own failure is not.
 TEST(Plugins, InstantiationIsTriedAgainOnlyAfterATransientFailure) {

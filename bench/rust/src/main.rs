@@ -673,7 +673,7 @@ fn main() {
         figure
     }));
 
-    for plugins in [10usize, 100] {
+    for plugins in [10usize, 100, 1000] {
         cases.push(case(&format!("graph_build/{plugins}"), move |o| {
             measure(o, 1, || {
                 let relay = consumer(

@@ -780,3 +780,23 @@ pub unsafe extern "C" fn wasm_link_component_func_call_scalars(
     })();
     called.err().map(|error| Box::new(error.into()))
 }
+
+/// Where the compiled image of `component` starts in memory (Wasmtime's
+/// `Component::image_range`): the same for every copy of one compiled component
+/// (`wasmtime_component_clone` shares the image), and different for components
+/// alive at the same time that were compiled or deserialized apart. Null for an
+/// empty image, which identifies nothing. `component` must be a live
+/// `wasmtime_component_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_component_image_start(
+    component: *const wasmtime_component_t,
+) -> *const u8 {
+    // `wasmtime_component_t` is `#[repr(transparent)]` around one `Component`.
+    let component = unsafe { &*component.cast::<wasmtime::component::Component>() };
+    let image = component.image_range();
+    if image.is_empty() {
+        std::ptr::null()
+    } else {
+        image.start
+    }
+}

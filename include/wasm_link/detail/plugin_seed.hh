@@ -4,7 +4,9 @@
 
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <typeinfo>
+#include <variant>
 #include <vector>
 #include <wasm_link/error.hh>
 #include <wasm_link/limits.hh>
@@ -24,16 +26,27 @@ struct PluginState;
 class ContextBox {
 public:
   template <typename Ctx>
-  explicit ContextBox(Ctx context)
-      : value_(new Ctx(std::move(context)), [](void *p) { delete static_cast<Ctx *>(p); }),
-        type_(&typeid(Ctx)) {}
+  explicit ContextBox(Ctx context) : value_(own(std::move(context))), type_(&typeid(Ctx)) {}
 
   template <typename Ctx> Ctx *get() const noexcept {
     return *type_ == typeid(Ctx) ? static_cast<Ctx *>(value_.get()) : nullptr;
   }
 
 private:
-  std::unique_ptr<void, void (*)(void *)> value_;
+  using Owned = std::unique_ptr<void, void (*)(void *)>;
+
+  // The default context holds nothing: one object serves every plugin, which
+  // spares each an allocation.
+  template <typename Ctx> static Owned own(Ctx context) {
+    if constexpr (std::is_same_v<Ctx, std::monostate>) {
+      static std::monostate none;
+      return Owned(&none, [](void *) {});
+    } else {
+      return Owned(new Ctx(std::move(context)), [](void *p) { delete static_cast<Ctx *>(p); });
+    }
+  }
+
+  Owned value_;
   const std::type_info *type_;
 };
 
@@ -41,7 +54,7 @@ private:
 struct PluginSeed {
   wasmtime::component::Component component;
   ContextBox context;
-  Limits limits;
+  std::optional<Limits> limits; // none: the plugin was given none
   std::optional<WasiGrant> wasi;
 };
 Result<PluginInstance> instantiate(wasmtime::Engine &engine, wasmtime::component::Linker &linker,
