@@ -22,8 +22,8 @@ struct PluginState {
   PluginState(wasmtime::Engine &engine, PluginSeed seed)
       : engine(engine), store(engine), component(std::move(seed.component)),
         context(std::move(seed.context)),
-        limits(seed.limits ? std::make_shared<const Limits>(std::move(*seed.limits)) : no_limits()),
-        wasi(seed.wasi ? std::make_unique<const WasiGrant>(std::move(*seed.wasi)) : nullptr) {}
+        limits(seed.limits ? std::make_shared<const Limits>(*seed.limits) : no_limits()),
+        wasi(std::move(seed.wasi)) {}
 
   static PluginInstance handle(std::shared_ptr<PluginState> state) {
     return PluginInstance(std::move(state));
@@ -43,7 +43,7 @@ struct PluginState {
   std::shared_ptr<const Limits> limits;
   // When granted. Not inline: a grant is bigger than what most plugins add to
   // their instance's memory.
-  std::unique_ptr<const WasiGrant> wasi;
+  std::shared_ptr<const WasiGrant> wasi;
   std::shared_ptr<Ticker> ticker; // while the plugin has a timeout
   // The linker of a plugin made by Plugin::link (it holds the sockets), for restart.
   std::optional<wasmtime::component::Linker> linker;

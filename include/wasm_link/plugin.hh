@@ -60,11 +60,11 @@ public:
 
   // The budgets and caps the instance gets (none by default).
   Plugin &with_limits(Limits limits) & {
-    limits_ = std::move(limits);
+    limits_ = std::make_shared<const Limits>(std::move(limits));
     return *this;
   }
   Plugin &&with_limits(Limits limits) && {
-    limits_ = std::move(limits);
+    limits_ = std::make_shared<const Limits>(std::move(limits));
     return std::move(*this);
   }
 
@@ -75,11 +75,11 @@ public:
   // refused) and gives the plugin's store its own WASI context, anew on every
   // restart.
   Plugin &with_wasi(WasiGrant grant) & {
-    wasi_ = std::move(grant);
+    wasi_ = std::make_shared<const WasiGrant>(std::move(grant));
     return *this;
   }
   Plugin &&with_wasi(WasiGrant grant) && {
-    wasi_ = std::move(grant);
+    wasi_ = std::make_shared<const WasiGrant>(std::move(grant));
     return std::move(*this);
   }
 
@@ -118,8 +118,8 @@ private:
 
   wasmtime::component::Component component_;
   Ctx context_;
-  std::optional<Limits> limits_;
-  std::optional<WasiGrant> wasi_;
+  std::shared_ptr<const Limits> limits_;  // null: none given
+  std::shared_ptr<const WasiGrant> wasi_; // null: none given
 };
 
 // The context of the plugin whose store `store` is, for host functions; null when

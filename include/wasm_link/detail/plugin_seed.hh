@@ -54,8 +54,10 @@ private:
 struct PluginSeed {
   wasmtime::component::Component component;
   ContextBox context;
-  std::optional<Limits> limits; // none: the plugin was given none
-  std::optional<WasiGrant> wasi;
+  // Null: the plugin was given none. Each instance copies them (a limit's
+  // callbacks may keep state of their own per instance).
+  std::shared_ptr<const Limits> limits;
+  std::shared_ptr<const WasiGrant> wasi; // null: none; read-only, shared by instances
 };
 Result<PluginInstance> instantiate(wasmtime::Engine &engine, wasmtime::component::Linker &linker,
                                    PluginSeed seed);
