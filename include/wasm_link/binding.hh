@@ -218,9 +218,9 @@ public:
   // another branch of the same dispatch that calls it through a host function
   // of yours gets `lock-rejected` rather than waiting, as waiting could
   // deadlock; so does one instance placed under two ids of a binding dispatched
-  // from the host when its two entries happen to run at once. With an executor that is shut down, dispatches run
-  // one plugin after another again, as they do without one (null, the default).
-  // The switch is the binding's: for every handle and every consumer linked to it.
+  // from the host when its two entries happen to run at once. With an executor that is shut down,
+  // dispatches run one plugin after another again, as they do without one (null, the default). The
+  // switch is the binding's: for every handle and every consumer linked to it.
   void parallel(std::shared_ptr<Executor> executor, ParallelOptions options = {}) const;
 
   // As dispatch, for a function of type `func(list<u8>) -> list<u8>`, or with
