@@ -39,151 +39,6 @@ std::string in_binding(const BindingState &binding, std::string_view plugin) {
 
 namespace {
 
-// A WIT identifier in kebab case: words of lowercase letters and digits, each
-// starting with a letter, joined by single hyphens.
-bool is_kebab(std::string_view s) {
-  if (s.empty())
-    return false;
-  bool word_start = true;
-  for (char c : s) {
-    if (c == '-') {
-      if (word_start)
-        return false;
-      word_start = true;
-    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9' && !word_start)) {
-      word_start = false;
-    } else {
-      return false;
-    }
-  }
-  return !word_start;
-}
-
-std::optional<std::string> package_name_problem(std::string_view package) {
-  auto at = package.find('@');
-  std::string_view name = package.substr(0, at);
-  if (at != std::string_view::npos) {
-    std::string_view version = package.substr(at + 1);
-    if (version.empty() ||
-        version.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz"
-                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ.-+") != std::string_view::npos)
-      return "the version after `@` is not a semantic version";
-  }
-  auto colon = name.find(':');
-  if (colon == std::string_view::npos)
-    return "it has no `namespace:` prefix";
-  if (!is_kebab(name.substr(0, colon)) || !is_kebab(name.substr(colon + 1)))
-    return "namespace and name must be kebab-case identifiers";
-  return std::nullopt;
-}
-
-// The instance name and function name `plug` exports `interface`.`function` as.
-std::pair<std::string, std::string> exported_names(const BindingState &binding, const Remap *remap,
-                                                   std::string_view interface,
-                                                   std::string_view function) {
-  std::string path = binding.path(interface);
-  std::string name(function);
-  if (remap != nullptr) {
-    if (!remap->as.empty())
-      path = remap->as.find(':') == std::string::npos ? binding.path(remap->as) : remap->as;
-    if (auto renamed = remap->functions.find(function); renamed != remap->functions.end())
-      name = renamed->second;
-  }
-  return {std::move(path), std::move(name)};
-}
-
-std::optional<std::string> remap_problem(const BindingState &binding, const Plug &plug) {
-  for (const auto &[interface, remap] : plug.remaps) {
-    auto slot = binding.slots.find(interface);
-    if (slot == binding.slots.end())
-      return "remaps interface `" + interface + "`, which the binding does not have";
-    for (const auto &[function, _] : remap.functions)
-      if (!slot->second.contains(function))
-        return "remaps function `" + function + "` of `" + binding.path(interface) +
-               "`, which the binding does not have";
-  }
-  return std::nullopt;
-}
-
-// `instance` is the type of the instance the plug exports the interface as
-// (looked up once per interface by the caller), if it exports one.
-Result<Export> resolve(const BindingState &binding, const PlugState &plug, const Remap *remap,
-                       const wasmtime::component::ComponentInstanceType *instance,
-                       std::string_view interface, std::string_view function) {
-  const auto [path, name] = exported_names(binding, remap, interface, function);
-  const std::string renamed =
-      path == binding.path(interface) && name == function
-          ? ""
-          : " (remapped from `" + binding.path(interface) + "`.`" + std::string(function) + "`)";
-  auto where = [&] { return in_binding(binding, plug.id); };
-  const auto &component = plug.plugin->component;
-  auto instance_index = component.export_index(nullptr, path);
-  if (!instance_index)
-    return Error(Error::Kind::link, where() + " does not export instance `" + path + "`" + renamed);
-  auto func_index = component.export_index(&*instance_index, name);
-  if (!func_index)
-    return Error(Error::Kind::link,
-                 where() + " does not export function `" + name + "` in `" + path + "`" + renamed);
-  // The component's own type, not the instance's: resource types in it are the
-  // ones ComponentExports::names knows. It tells a function from other exports
-  // without an instance, whose handle the first call resolves (FuncHandle).
-  auto declared =
-      instance == nullptr ? std::nullopt : instance->export_get(plug.plugin->engine, name);
-  if (!declared || !declared->is_component_func())
-    return Error(Error::Kind::link,
-                 where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
-  const auto type = declared->component_func();
-  Export out{.index = *func_index,
-             .metadata = binding.interfaces.find(interface)->second.find(function),
-             .type = type,
-             .params = {},
-             .has_result = type.result().has_value(),
-             .wraps_result = false,
-             .unwraps_arguments = false,
-             .unsupported = std::nullopt,
-             .checks = nullptr};
-  for (std::size_t i = 0; i < type.param_count(); ++i) {
-    auto param = type.param_nth(i);
-    out.params.emplace_back(std::string(param->first), std::move(param->second));
-  }
-  return out;
-}
-
-bool is_scalar(const ValType &type) {
-  return type.kind() <= WASMTIME_COMPONENT_VALTYPE_CHAR;
-}
-
-// Whether `target` takes the scalar path (Export::scalar).
-bool scalar_call(const Export &target) {
-  const auto result = target.type.result();
-  return target.params.size() <= 4 && (!result || is_scalar(*result)) &&
-         std::all_of(target.params.begin(), target.params.end(),
-                     [](const auto &param) { return is_scalar(param.second); });
-}
-
-// What calls of `target` need beyond the call: wrapping, unwrapping, refusal,
-// the scalar path. Equivalent exports of other plugins have the same answers.
-void classify(Export &target) {
-  auto checks = std::make_shared<std::vector<TypeCheck>>();
-  for (const auto &[_, type] : target.params)
-    checks->emplace_back(type);
-  target.checks = std::move(checks);
-  const auto result = target.type.result();
-  target.wraps_result = result && holds_handles(*result);
-  target.scalar = scalar_call(target);
-  target.result_kind = result ? result->kind() : 0;
-  target.unsupported = result ? unsupported_part(*result) : std::nullopt;
-  for (const auto &[_, type] : target.params) {
-    target.unwraps_arguments = target.unwraps_arguments || holds_handles(type);
-    if (!target.unsupported)
-      target.unsupported = unsupported_part(type);
-  }
-}
-
-} // namespace
-
-namespace {
-
 // Guest handles whose drop was put off (see PluginState::pending_drops). The
 // caller holds the plugin's lock.
 void drop_pending(PluginState &plugin) {
@@ -253,7 +108,7 @@ std::optional<DispatchError> wrap_result(const BindingState &binding, const Plug
       break;
     }
     auto rep = binding.handles.insert(
-        WrappedHandle{plug.index, plugin.generation, *resource, slot->get_resource()},
+        WrappedHandle{plug.key, plugin.generation, *resource, slot->get_resource()},
         plugin.limits->max_resource_handles);
     if (!rep) {
       const DispatchError &e = rep.err_ref();
@@ -305,14 +160,15 @@ check_arguments(const BindingState &binding, const PlugState &plug, std::string_
   return std::nullopt;
 }
 
-Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding, std::size_t slot,
+Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding,
+                                                    const Roster &roster, std::size_t slot,
                                                     std::span<const Val> args, HandleSide &side) {
   ArgumentHandles out;
   out.args.assign(args.begin(), args.end());
-  if (binding.plugs.empty())
+  if (roster.plugs.empty())
     return out;
   // Every plugin's export is equivalent to the first one's (Binding::create).
-  const PlugState &first = binding.plugs.front();
+  const PlugState &first = roster.plugs.front();
   const Export &reference = first.export_of(slot);
   for (std::size_t i = 0; i < reference.params.size() && i < out.args.size(); ++i) {
     // Not a structured binding: clang before 16 cannot capture one in the lambda below.
@@ -339,11 +195,18 @@ Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding,
             return DispatchError::invalid_resource_handle(what() + "no live `" + r.interface +
                                                           "`.`" + r.name + "` handle of binding `" +
                                                           binding.package + "` has it");
-          if (out.owner && *out.owner != entry->owner)
+          const PlugState *owner = roster.by_key(entry->owner);
+          if (owner == nullptr) {
+            auto gone = binding.gone_of(entry->owner);
             return DispatchError::invalid_resource_handle(
-                what() + "the handles belong to different plugins (`" +
-                binding.plugs[*out.owner].id + "` and `" + binding.plugs[entry->owner].id + "`)");
-          out.owner = entry->owner;
+                what() + "the handle belongs to plugin `" + (gone ? gone->id : "?") + "`, which " +
+                (gone ? gone->why : "left the binding") + " since it gave out the handle");
+          }
+          if (out.owner != nullptr && out.owner != owner)
+            return DispatchError::invalid_resource_handle(
+                what() + "the handles belong to different plugins (`" + out.owner->id +
+                "` and `" + owner->id + "`)");
+          out.owner = owner;
           out.uses.push_back({&value, rep.ok(), own});
           return std::nullopt;
         });
@@ -540,7 +403,7 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
     // Checked under the owner's lock, so that no drop can come in between.
     for (const auto &use : handles->uses) {
       auto entry = binding.handles.find(use.rep);
-      if (!entry || entry->owner != plug.index)
+      if (!entry || entry->owner != plug.key)
         return DispatchError::invalid_resource_handle(where() + ": the handle was dropped");
       if (entry->generation != plugin.generation)
         return DispatchError::invalid_resource_handle(
@@ -663,15 +526,46 @@ call_bytes(const BindingState &binding, const PlugState &plug, std::string_view 
 
 } // namespace
 
+void drop_in_owner(PluginState &plugin, std::vector<WrappedHandle> handles) {
+  if (handles.empty())
+    return;
+  auto lock = CallLock::acquire(plugin);
+  for (auto &wrapped : handles) {
+    if (wrapped.generation != plugin.generation)
+      continue; // its instance is gone with its resources
+    if (!lock) {
+      // This thread is inside a call into the owner: drop it when that ends.
+      plugin.defer_drop(std::move(wrapped.guest));
+      continue;
+    }
+    (void)drop_guest(plugin, wrapped.guest);
+  }
+}
+
+void release_handles(const BindingState &binding, const PlugState &plug) {
+  drop_in_owner(*plug.plugin, binding.handles.release_owner(plug.key));
+}
+
 void drop_wrapped(const BindingState &binding, std::uint32_t rep) {
   auto entry = binding.handles.owner_of(rep);
   if (!entry)
     return;
-  const PlugState &owner = binding.plugs[entry->owner];
-  PluginState &plugin = *owner.plugin;
+  const ReadSection section;
+  const PlugState *owner = binding.roster(section).by_key(entry->owner);
+  if (owner == nullptr) {
+    // The owner left the binding. Its guest handle goes with the wrapper,
+    // unless its release (release_handles) dropped it already.
+    auto gone = binding.gone_of(entry->owner);
+    auto plugin = gone ? gone->plugin.lock() : nullptr;
+    auto taken = binding.handles.take(rep);
+    if (taken && !taken->released && plugin)
+      drop_in_owner(*plugin, {std::move(*taken)});
+    return;
+  }
+  PluginState &plugin = *owner->plugin;
   auto lock = CallLock::acquire(plugin);
   auto taken = binding.handles.take(rep);
-  if (!taken || taken->generation != plugin.generation)
+  if (!taken || taken->released || taken->generation != plugin.generation)
     return; // dropped meanwhile, or its instance is gone with its resources
   if (!lock) {
     // This thread is inside a call into the owner: drop it when that ends.
@@ -681,7 +575,7 @@ void drop_wrapped(const BindingState &binding, std::uint32_t rep) {
   drop_pending(plugin);
   if (plugin.limits_calls()) {
     const BindingResource &resource = binding.resources[taken->resource];
-    const PluginInstance handle = PluginState::handle(owner.plugin);
+    const PluginInstance handle = PluginState::handle(owner->plugin);
     const std::string path = binding.path(resource.interface);
     const std::string function = "[resource-drop]" + resource.name;
     const Function metadata{FunctionKind::method, ReturnKind::none, resource.name, std::nullopt};
@@ -693,80 +587,70 @@ void drop_wrapped(const BindingState &binding, std::uint32_t rep) {
 }
 
 BindingState::~BindingState() {
+  // No section is open on this binding: whoever could open one holds it.
+  const Roster *last = roster_.load(std::memory_order_acquire);
   for (auto &wrapped : handles.take_all()) {
-    PluginState &plugin = *plugs[wrapped.owner].plugin;
-    auto lock = CallLock::acquire(plugin);
-    if (wrapped.generation != plugin.generation)
+    if (wrapped.released)
       continue;
-    if (!lock) {
-      plugin.defer_drop(std::move(wrapped.guest));
-      continue;
-    }
-    (void)drop_guest(plugin, wrapped.guest);
+    const PlugState *owner = last != nullptr ? last->by_key(wrapped.owner) : nullptr;
+    std::shared_ptr<PluginState> plugin = owner != nullptr ? owner->plugin : nullptr;
+    if (!plugin)
+      if (auto gone = gone_of(wrapped.owner))
+        plugin = gone->plugin.lock();
+    if (plugin)
+      drop_in_owner(*plugin, {std::move(wrapped)});
   }
+  delete last;
 }
 
-std::optional<std::size_t> BindingState::resource_index(std::string_view interface,
-                                                        std::string_view name) const {
-  for (std::size_t i = 0; i < resources.size(); ++i)
-    if (resources[i].interface == interface && resources[i].name == name)
-      return i;
-  return std::nullopt;
+Roster::Roster(std::vector<PlugState> placed) : plugs(std::move(placed)) {
+  keys_.reserve(plugs.size());
+  for (std::size_t i = 0; i < plugs.size(); ++i)
+    keys_.emplace_back(plugs[i].key, static_cast<std::uint32_t>(i));
+  std::sort(keys_.begin(), keys_.end());
 }
 
-// Which binding resource each resource type of the plug's component stands
-// for, read from the instances it exports for the binding's interfaces. The
-// first plug's every resource is read, and those the interfaces do not list yet
-// are added to the binding; later plugs are asked for the binding's resources
-// by name (a resource of theirs the binding lacks fails validation). A type
-// exported under two names (a `use` of another interface) is one resource to
-// consumers too, so the names share one host type.
-static std::shared_ptr<const ResourceNames>
-resource_names(BindingState &binding, const PlugState &plug,
-               const wasmtime::component::ComponentType &type,
-               const std::map<std::string, Remap, std::less<>> &remaps) {
-  auto names = std::make_shared<ResourceNames>();
-  const auto &engine = plug.plugin->engine;
-  const bool first = binding.plugs.empty();
-  if (!first && binding.resources.empty())
-    return names;
-  for (auto &[interface, declared] : binding.interfaces) {
-    auto remap = remaps.find(interface);
-    const auto path =
-        exported_names(binding, remap == remaps.end() ? nullptr : &remap->second, interface, "")
-            .first;
-    auto item = type.export_get(engine, path);
-    if (!item || !item->is_component_instance())
-      continue; // resolve() names what is missing
-    const auto &instance = item->component_instance();
-    if (!first) {
-      for (std::size_t r = 0; r < binding.resources.size(); ++r) {
-        if (binding.resources[r].interface != interface)
-          continue;
-        auto entry = instance.export_get(engine, binding.resources[r].name);
-        if (entry && entry->is_resource())
-          names->add(entry->resource(), r);
-      }
-      continue;
-    }
-    // Counted once: Wasmtime reads every export to count them.
-    const std::size_t exports = instance.export_count(engine);
-    for (std::size_t i = 0; i < exports; ++i) {
-      auto [name, entry] = *instance.export_nth(engine, i);
-      if (!entry.is_resource())
-        continue;
-      auto index = binding.resource_index(interface, name);
-      if (!index) {
-        declared.resource(std::string(name));
-        binding.resources.push_back({interface, std::string(name), fresh_host_type()});
-        index = binding.resources.size() - 1;
-      }
-      if (auto same = names->find(entry.resource()))
-        binding.resources[*index].host_type = binding.resources[*same].host_type;
-      names->add(entry.resource(), *index);
-    }
-  }
-  return names;
+const PlugState *Roster::by_key(std::uint32_t key) const noexcept {
+  // Keys follow ids in a binding that never changed.
+  if (key < plugs.size() && plugs[key].key == key)
+    return &plugs[key];
+  auto it = std::lower_bound(keys_.begin(), keys_.end(), std::pair(key, std::uint32_t{0}));
+  return it != keys_.end() && it->first == key ? &plugs[it->second] : nullptr;
+}
+
+const PlugState *Roster::by_id(std::string_view id) const noexcept {
+  auto it = std::lower_bound(plugs.begin(), plugs.end(), id,
+                             [](const PlugState &plug, std::string_view id) { return plug.id < id; });
+  return it != plugs.end() && it->id == id ? &*it : nullptr;
+}
+
+const std::string &BindingState::intern(std::string_view id) const {
+  auto it = ids_.find(id);
+  if (it == ids_.end())
+    it = ids_.emplace(id).first;
+  return *it;
+}
+
+void BindingState::set_host(std::unique_ptr<HostHandles> host) const {
+  host_owner_ = std::move(host);
+  host_.store(host_owner_.get(), std::memory_order_release);
+}
+
+std::unique_ptr<const Roster> BindingState::publish(std::unique_ptr<const Roster> next) const {
+  return std::unique_ptr<const Roster>(roster_.exchange(next.release(), std::memory_order_seq_cst));
+}
+
+void BindingState::gone(std::uint32_t key, Gone why) const {
+  std::lock_guard lock(gone_mutex_);
+  gone_.insert_or_assign(key, std::move(why));
+}
+
+std::optional<Gone> BindingState::gone_of(std::uint32_t key) const {
+  std::lock_guard lock(gone_mutex_);
+  auto it = gone_.find(key);
+  if (it == gone_.end())
+    return std::nullopt;
+  return it->second;
 }
 
 std::shared_ptr<const BindingState> share(const Binding &binding) {
@@ -778,246 +662,6 @@ const CallResult *DispatchResults::find(std::string_view id) const noexcept {
   auto it = std::lower_bound(results_.begin(), results_.end(), id,
                              [](const PluginResult &r, std::string_view id) { return r.id < id; });
   return it != results_.end() && it->id == id ? &it->result : nullptr;
-}
-
-namespace {
-
-std::optional<Error> interfaces_problem(const std::string &package,
-                                        const Binding::Interfaces &interfaces) {
-  // A component instance has one namespace for its functions and types: no
-  // plugin could export both, nor a socket give them to a consumer.
-  for (const auto &[name, interface] : interfaces)
-    for (const auto &resource : interface.resources())
-      if (interface.find(resource) != nullptr)
-        return Error(Error::Kind::binding,
-                     "interface `" + name + "` of binding `" + package + "` has a function `" +
-                         resource + "` and a resource `" + resource +
-                         "`: one instance cannot export two items of one name");
-  return std::nullopt;
-}
-
-// The plugs in order of id (pointers: a plug is costly to move); an empty or
-// repeated id is an error.
-Result<std::vector<const Plug *>> sort_plugs(const std::string &package,
-                                             const Binding::Plugs &plugins) {
-  std::vector<const Plug *> sorted;
-  sorted.reserve(plugins.size());
-  for (const Plug &plug : plugins)
-    sorted.push_back(&plug);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Plug *a, const Plug *b) { return a->id < b->id; });
-  for (std::size_t i = 0; i < sorted.size(); ++i) {
-    const std::string &id = sorted[i]->id;
-    if (id.empty())
-      return Error(Error::Kind::binding, "binding `" + package + "` has a plugin with an empty id");
-    if (i > 0 && sorted[i - 1]->id == id)
-      return Error(Error::Kind::binding,
-                   "binding `" + package + "` has two plugins with id `" + id + "`");
-  }
-  return sorted;
-}
-
-// Numbers the functions of every interface (BindingState::slots), with the
-// types the interfaces declare, and gives each resource a host type.
-void lay_out(detail::BindingState &state) {
-  for (const auto &[name, interface] : state.interfaces) {
-    auto &functions = state.slots[name];
-    for (const auto &[function, declared] : interface.functions()) {
-      functions.emplace(function, state.expected.size());
-      detail::ExpectedType &expected = state.expected.emplace_back();
-      if (declared.type)
-        expected.fix(*declared.type, "as interface `" + name + "` declares it", nullptr);
-    }
-    for (const auto &resource : interface.resources())
-      state.resources.push_back({name, resource, detail::fresh_host_type()});
-  }
-}
-
-// `type` with its handles named by the binding's resources: through the first
-// of `names` (plugins' names) that knows a handle's type, else through the
-// interface it was read from, for a declared type.
-std::string named_type(const detail::BindingState &state, std::string_view interface,
-                       const wasmtime::component::FuncType &type,
-                       std::span<const detail::ResourceNames *const> names) {
-  const Interface &declared = state.interfaces.find(interface)->second;
-  return type_name(
-      type, [&](const wasmtime::component::ResourceType &resource) -> std::optional<std::string> {
-        for (const detail::ResourceNames *known : names)
-          if (known != nullptr)
-            if (auto found = known->find(resource))
-              return state.resources[*found].name;
-        return declared.resource_name(resource);
-      });
-}
-
-// Checks one export of function `index`, as the component of plugin `id`
-// exports it, against the binding's type (which the first plugin fixes when no
-// interface declared it), and shares what the first plugin's export found out
-// about it.
-std::optional<Error> place_export(detail::BindingState &state, const std::string &id,
-                                  const std::shared_ptr<const detail::ResourceNames> &names,
-                                  std::size_t index, const std::string &interface,
-                                  const std::string &function, detail::Export &placed) {
-  detail::ExpectedType &expected = state.expected[index];
-  if (!expected.type) {
-    expected.fix(placed.type, "as plugin `" + id + "` exports it", names);
-  } else if (!detail::equivalent(*expected.type, expected.names.get(), expected.handles,
-                                 placed.type, names.get())) {
-    return Error(
-        Error::Kind::link,
-        detail::in_binding(state, id) + ": `" + state.path(interface) + "`.`" + function + "` is " +
-            named_type(state, interface, placed.type, std::array{names.get()}) + ", expected " +
-            named_type(state, interface, *expected.type, std::array{expected.names.get()}) + " " +
-            expected.origin);
-  }
-  if (state.plugs.empty()) {
-    detail::classify(placed);
-  } else {
-    const detail::Export &reference = state.plugs.front().export_of(index);
-    placed.wraps_result = reference.wraps_result;
-    placed.unwraps_arguments = reference.unwraps_arguments;
-    placed.unsupported = reference.unsupported;
-    placed.scalar = reference.scalar;
-    placed.result_kind = reference.result_kind;
-    placed.checks = reference.checks;
-  }
-  return std::nullopt;
-}
-
-// Resolves every function of the binding in the plug's component, with the
-// remaps it is placed with, and checks them against the binding.
-Result<std::shared_ptr<const detail::ComponentExports>>
-resolve_exports(detail::BindingState &state, const detail::PlugState &plug, const Plug &placed) {
-  if (auto problem = detail::remap_problem(state, placed))
-    return Error(Error::Kind::link, detail::in_binding(state, placed.id) + " " + *problem);
-  auto exports = std::make_shared<detail::ComponentExports>();
-  const auto component_type = plug.plugin->component.type();
-  exports->names = detail::resource_names(state, plug, component_type, placed.remaps);
-  exports->functions.reserve(state.expected.size());
-  for (const auto &[name, functions] : state.slots) {
-    auto remap = placed.remaps.find(name);
-    const Remap *interface_remap = remap == placed.remaps.end() ? nullptr : &remap->second;
-    const auto instance_item = component_type.export_get(
-        plug.plugin->engine, detail::exported_names(state, interface_remap, name, "").first);
-    const auto *instance = instance_item && instance_item->is_component_instance()
-                               ? &instance_item->component_instance()
-                               : nullptr;
-    for (const auto &[function, index] : functions) {
-      auto resolved = detail::resolve(state, plug, interface_remap, instance, name, function);
-      if (!resolved)
-        return resolved.err();
-      if (auto problem = place_export(state, plug.id, exports->names, index, name, function,
-                                      resolved.ok_ref()))
-        return *problem;
-      exports->functions.push_back(std::move(resolved.ok_ref()));
-    }
-  }
-  return std::shared_ptr<const detail::ComponentExports>(std::move(exports));
-}
-
-using Remaps = std::map<std::string, Remap, std::less<>>;
-
-bool same_remaps(const Remaps &a, const Remaps &b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto &x, const auto &y) {
-    return x.first == y.first && x.second.as == y.second.as &&
-           x.second.functions == y.second.functions;
-  });
-}
-
-// The exports one Binding::create has resolved, by component and remaps: the
-// plugins of one compiled component, placed with the same remaps, export the
-// same functions with the same types, whichever instance and store they have.
-// A component is known by where its compiled image starts, which its copies
-// share; the plugins being placed keep every image alive meanwhile, so no
-// address is reused.
-class PlacedComponents {
-public:
-  // Null when no plug of the component with these remaps was placed yet, or
-  // when the component has no image to know it by.
-  std::shared_ptr<const detail::ComponentExports> find(const void *image,
-                                                       const Remaps &remaps) const {
-    auto [first, last] = placed_.equal_range(image);
-    for (auto it = first; image != nullptr && it != last; ++it)
-      if (same_remaps(*it->second.remaps, remaps))
-        return it->second.exports;
-    return nullptr;
-  }
-  // `remaps` must outlive this.
-  void add(const void *image, const Remaps &remaps,
-           std::shared_ptr<const detail::ComponentExports> exports) {
-    if (image != nullptr)
-      placed_.emplace(image, Placed{&remaps, std::move(exports)});
-  }
-
-private:
-  struct Placed {
-    const Remaps *remaps;
-    std::shared_ptr<const detail::ComponentExports> exports;
-  };
-  std::multimap<const void *, Placed> placed_;
-};
-
-// Places one plugin: its component's exports as an earlier plugin of the same
-// component and remaps had them resolved, or resolved now. Function handles
-// are left for the first calls to resolve (FuncHandle).
-Result<detail::PlugState> place(detail::BindingState &state, const Plug &placed,
-                                PlacedComponents &components) {
-  detail::PlugState plug{.id = placed.id,
-                         .index = state.plugs.size(),
-                         .plugin = detail::PluginState::share(placed.plugin),
-                         .exports = {},
-                         .funcs = {}};
-  const void *image = wasm_link_component_image_start(plug.plugin->component.capi());
-  plug.exports = components.find(image, placed.remaps);
-  if (!plug.exports) {
-    auto resolved = resolve_exports(state, plug, placed);
-    if (!resolved)
-      return resolved.err();
-    plug.exports = std::move(resolved.ok_ref());
-    components.add(image, placed.remaps, plug.exports);
-  }
-  plug.funcs.resize(plug.exports->functions.size());
-  return plug;
-}
-
-} // namespace
-
-Result<Binding> Binding::create(std::string package, Interfaces interfaces, Cardinality cardinality,
-                                Plugs plugins) {
-  if (auto problem = detail::package_name_problem(package))
-    return Error(Error::Kind::binding, "binding package name `" + package + "` is invalid: " +
-                                           *problem + " (expected `namespace:name[@version]`)");
-  if (!admits(cardinality, plugins.size()))
-    return Error(Error::Kind::binding, "binding `" + package + "` is " +
-                                           std::string(to_string(cardinality)) + " but was given " +
-                                           std::to_string(plugins.size()) + " plugins");
-  if (auto problem = interfaces_problem(package, interfaces))
-    return *problem;
-  auto sorted = sort_plugs(package, plugins);
-  if (!sorted)
-    return sorted.err();
-
-  auto state = std::make_shared<detail::BindingState>();
-  state->package = std::move(package);
-  state->interfaces = std::move(interfaces);
-  state->cardinality = cardinality;
-  lay_out(*state);
-  state->fan_out.resize(state->expected.size());
-  PlacedComponents components;
-  state->plugs.reserve(plugins.size());
-  for (const Plug *placed : sorted.ok_ref()) {
-    auto plug = place(*state, *placed, components);
-    if (!plug)
-      return plug.err();
-    state->plugs.push_back(std::move(plug.ok_ref()));
-  }
-  if (!state->resources.empty() && !state->plugs.empty()) {
-    auto host = detail::HostHandles::create(state->plugs.front().plugin->engine, state->resources);
-    if (!host)
-      return host.err();
-    state->host = host.ok();
-  }
-  return Binding(std::move(state));
 }
 
 const std::string &Binding::package() const noexcept {
@@ -1036,7 +680,7 @@ const wasmtime::component::FuncType *Binding::function_type(std::string_view int
   if (slot == state_->slots.end())
     return nullptr;
   auto index = slot->second.find(function);
-  if (index == slot->second.end() || !state_->expected[index->second].type)
+  if (index == slot->second.end() || !state_->expected[index->second].fixed())
     return nullptr;
   return &*state_->expected[index->second].type;
 }
@@ -1051,14 +695,16 @@ std::optional<std::string> Binding::signature(std::string_view interface,
   const auto &slot = state_->slots.find(interface)->second;
   std::vector<const detail::ResourceNames *> names{
       state_->expected[slot.find(function)->second].names.get()};
-  for (const auto &plug : state_->plugs)
+  const detail::ReadSection section;
+  for (const auto &plug : state_->roster(section).plugs)
     names.push_back(plug.exports->names.get());
-  return named_type(*state_, interface, *type, names);
+  return detail::named_type(*state_, interface, *type, names);
 }
 
 std::vector<std::string> Binding::plugin_ids() const {
   std::vector<std::string> ids;
-  for (const auto &plug : state_->plugs)
+  const detail::ReadSection section;
+  for (const auto &plug : state_->roster(section).plugs)
     ids.push_back(plug.id);
   return ids;
 }
@@ -1066,10 +712,11 @@ std::vector<std::string> Binding::plugin_ids() const {
 Result<std::monostate, DispatchError>
 Binding::drop(const wasmtime::component::ResourceAny &handle) const {
   const detail::BindingState &state = *state_;
-  for (std::size_t r = 0; r < state.resources.size() && state.host; ++r) {
+  detail::HostHandles *host = state.host();
+  for (std::size_t r = 0; r < state.resources.size() && host != nullptr; ++r) {
     if (!(handle.type() == wasmtime::component::ResourceType(state.resources[r].host_type)))
       continue;
-    auto rep = state.host->rep(handle, r, true);
+    auto rep = host->rep(handle, r, true);
     if (!rep)
       return rep.err();
     if (!state.handles.owner_of(rep.ok()))
@@ -1094,9 +741,11 @@ Binding::dispatch_bytes(std::string_view interface, std::string_view function,
     return found.err();
   const std::size_t slot = found.ok().index;
   std::vector<BytesResult> results;
-  if (state.plugs.empty())
+  const detail::ReadSection section;
+  const auto &plugs = state.roster(section).plugs;
+  if (plugs.empty())
     return results;
-  const detail::Export &reference = state.plugs.front().export_of(slot);
+  const detail::Export &reference = plugs.front().export_of(slot);
   auto shape = detail::bytes_shape(reference);
   auto what = [&] { return "`" + state.path(interface) + "`.`" + std::string(function) + "`"; };
   if (!shape)
@@ -1108,8 +757,8 @@ Binding::dispatch_bytes(std::string_view interface, std::string_view function,
                                     reinterpret_cast<const char *>(input.data()), input.size())))
     return DispatchError::invalid_argument_list(
         what() + ": argument 0 `" + reference.params[0].first + "`: a string must be UTF-8");
-  results.reserve(state.plugs.size());
-  for (const auto &plug : state.plugs)
+  results.reserve(plugs.size());
+  for (const auto &plug : plugs)
     results.push_back(
         {plug.id, detail::call_bytes(state, plug, interface, function, slot, input, *shape)});
   return results;

@@ -5,9 +5,13 @@
 
 #include "fan_out.hh"
 #include "plugin_state.hh"
+#include "read_section.hh"
 #include "resources.hh"
 #include "type_check.hh"
 
+#include <atomic>
+#include <deque>
+#include <set>
 #include <string>
 #include <vector>
 #include <wasm_link/binding.hh>
@@ -64,7 +68,9 @@ struct FuncHandle {
   mutable bool lifted_async = false;
 };
 
-// The type every plugin of a binding must export one function with.
+// The type every plugin of a binding must export one function with. Fixed once,
+// by the interface's declaration or by the first plugin placed; a live change
+// may fix it while other threads read it, so readers ask fixed() first.
 struct ExpectedType {
   // Absent only while no plugin and no declaration fixed it.
   std::optional<wasmtime::component::FuncType> type;
@@ -74,18 +80,26 @@ struct ExpectedType {
   std::shared_ptr<const ResourceNames> names;
   std::vector<bool> handles; // handle_positions(*type)
 
+  bool fixed() const noexcept { return ready.load(std::memory_order_acquire); }
+  // Once, by the binding's one writer (create, or a change under its lock).
   void fix(wasmtime::component::FuncType fixed, std::string from,
            std::shared_ptr<const ResourceNames> fixed_names) {
     handles = handle_positions(fixed);
     type = std::move(fixed);
     origin = std::move(from);
     names = std::move(fixed_names);
+    ready.store(true, std::memory_order_release);
   }
+
+private:
+  std::atomic<bool> ready{false};
 };
 
 struct PlugState {
-  std::string id;
-  std::size_t index; // in BindingState::plugs
+  const std::string &id; // BindingState::ids' copy, which outlives every roster
+  // Which of the binding's placements this is: never reused, so wrapped
+  // handles name their owner by it across changes to the binding.
+  std::uint32_t key;
   std::shared_ptr<PluginState> plugin;
   // Shared with the binding's other plugins of the same component and remaps.
   std::shared_ptr<const ComponentExports> exports;
@@ -95,21 +109,43 @@ struct PlugState {
   const ResourceNames &names() const { return *exports->names; }
 };
 
+// The plugins of a binding at one moment: immutable once published. A change
+// to the binding publishes a new roster (BindingState::publish).
+class Roster {
+public:
+  explicit Roster(std::vector<PlugState> plugs);
+
+  std::vector<PlugState> plugs; // ascending id
+
+  const PlugState *by_key(std::uint32_t key) const noexcept;
+  const PlugState *by_id(std::string_view id) const noexcept;
+
+private:
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> keys_; // key -> index, ascending key
+};
+
+// A plugin a change took out of the binding, for the errors of its handles.
+struct Gone {
+  std::string id;
+  std::string why; // "was removed", "was replaced"
+  // Its instance, while a release of its handles may still come (drop_wrapped).
+  std::weak_ptr<PluginState> plugin;
+};
+
 struct BindingState {
   std::string package;
   Binding::Interfaces interfaces;
   Cardinality cardinality;
   // interface -> function -> index into ComponentExports::functions.
   std::map<std::string, std::map<std::string, std::size_t, std::less<>>, std::less<>> slots;
-  std::vector<PlugState> plugs; // ascending id
-  // Indexed like ComponentExports::functions: the type every plugin's export must have.
-  std::vector<ExpectedType> expected;
+  // Indexed like ComponentExports::functions: the type every plugin's export
+  // must have. A deque: fixing one never moves another.
+  mutable std::deque<ExpectedType> expected;
 
   // The resource types of the interfaces, and the handles wrapped for
   // consumers and for the host.
   std::vector<BindingResource> resources;
   mutable HandleTable handles;
-  std::unique_ptr<HostHandles> host; // when the binding has resources and plugins
   // Whether its plugins run in parallel (Binding::parallel), per function (slot).
   mutable FanOut fan_out;
 
@@ -118,6 +154,27 @@ struct BindingState {
   BindingState &operator=(const BindingState &) = delete;
   // Drops every handle still wrapped in its owner, so destructors run.
   ~BindingState();
+
+  // The plugins now; what it refers to stays valid while `section` is open.
+  const Roster &roster(const ReadSection &section) const noexcept {
+    (void)section;
+    return *roster_.load(std::memory_order_seq_cst);
+  }
+  // The binding's store for handles given to the host (when it has resources
+  // and has had plugins); null before.
+  HostHandles *host() const noexcept { return host_.load(std::memory_order_acquire); }
+
+  // Changes, by one writer at a time (under `change_mutex`, or in create).
+  mutable std::mutex change_mutex;
+  // A stable copy of `id`, for PlugState::id.
+  const std::string &intern(std::string_view id) const;
+  std::uint32_t fresh_key() const noexcept { return next_key_++; }
+  void set_host(std::unique_ptr<HostHandles> host) const;
+  // Publishes `next` and returns the roster it replaces (null the first time).
+  std::unique_ptr<const Roster> publish(std::unique_ptr<const Roster> next) const;
+  // Records that the plugin placed as `key` left the binding.
+  void gone(std::uint32_t key, Gone why) const;
+  std::optional<Gone> gone_of(std::uint32_t key) const;
 
   std::optional<std::size_t> resource_index(std::string_view interface,
                                             std::string_view name) const;
@@ -132,6 +189,15 @@ struct BindingState {
   };
   // The slot of `interface`.`function`; a dispatch's error when there is none.
   Result<Slot, DispatchError> slot_of(std::string_view interface, std::string_view function) const;
+
+private:
+  mutable std::atomic<const Roster *> roster_{nullptr}; // owned
+  mutable std::atomic<HostHandles *> host_{nullptr};    // owned by host_owner_
+  mutable std::unique_ptr<HostHandles> host_owner_;
+  mutable std::set<std::string, std::less<>> ids_;
+  mutable std::uint32_t next_key_ = 0;
+  mutable std::mutex gone_mutex_;
+  mutable std::map<std::uint32_t, Gone> gone_;
 };
 
 // "plugin `<id>` in binding `<package>`", which starts the errors of placing a plugin.
@@ -167,13 +233,14 @@ struct ArgumentHandles {
   };
   std::vector<Val> args;
   std::vector<Use> uses;
-  std::optional<std::size_t> owner; // index of the owning plug, if any handle
+  const PlugState *owner = nullptr; // the plug that owns the handles, if any handle
 };
 
 // Reads the handles in `args` (the arguments of function `slot`); fails for a
-// handle that is not one of the binding's live wrapped handles, or when the
-// handles belong to more than one plugin.
-Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding, std::size_t slot,
+// handle that is not one of the binding's live wrapped handles, whose owner
+// `roster` no longer has, or when the handles belong to more than one plugin.
+Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding,
+                                                    const Roster &roster, std::size_t slot,
                                                     std::span<const Val> args, HandleSide &side);
 
 // One plugin's call: checks the arguments if asked, takes the plugin's lock,
@@ -186,6 +253,19 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
 // Drops a wrapped handle: the wrapper goes, and the guest handle is dropped in
 // its owner so the owner's destructor runs.
 void drop_wrapped(const BindingState &binding, std::uint32_t rep);
+// Drops guest handles in their owner `plugin`, after any call running in it
+// (or, from inside a call into it, when that call ends).
+void drop_in_owner(PluginState &plugin, std::vector<WrappedHandle> handles);
+// Drops in `plug` the guest handles it gave out, whose wrappers stay to say
+// that it left the binding: once no call runs in it after a live change.
+void release_handles(const BindingState &binding, const PlugState &plug);
+
+// `type` with its handles named by the binding's resources: through the first
+// of `names` (plugins' names) that knows a handle's type, else through the
+// interface it was read from, for a declared type.
+std::string named_type(const BindingState &state, std::string_view interface,
+                       const wasmtime::component::FuncType &type,
+                       std::span<const ResourceNames *const> names);
 
 // Defines, in `linker`, the socket functions that `consumer` imports from
 // `sockets`: each dispatches into its binding and shapes the result as the import

@@ -16,26 +16,20 @@ public:
 
   Result<std::uint32_t, DispatchError> rep(const wasmtime::component::ResourceAny &handle,
                                            std::size_t resource, bool take) override {
-    if (!binding_.host)
+    detail::HostHandles *host = binding_.host();
+    if (host == nullptr)
       return DispatchError::invalid_resource_handle("the binding has given out no handles");
-    return binding_.host->rep(handle, resource, take);
+    return host->rep(handle, resource, take);
   }
   Result<Val, DispatchError> issue(std::uint32_t rep, std::size_t resource) override {
-    return binding_.host->issue(rep, resource);
+    // Wrapping a result needs resources and a plugin, which made the host's store.
+    return binding_.host()->issue(rep, resource);
   }
   detail::Caller caller() const noexcept override { return detail::Caller::host; }
 
 private:
   const detail::BindingState &binding_;
 };
-
-// The plug with id `id`, or null (the plugs are in ascending id order).
-const detail::PlugState *plug_of(const detail::BindingState &state, std::string_view id) {
-  auto it = std::lower_bound(
-      state.plugs.begin(), state.plugs.end(), id,
-      [](const detail::PlugState &plug, std::string_view id) { return plug.id < id; });
-  return it != state.plugs.end() && it->id == id ? &*it : nullptr;
-}
 
 // Outcomes with a copy of each id, as Binding::dispatch gives them.
 Result<DispatchResults, DispatchError> with_own_ids(Result<Outcomes, DispatchError> outcomes) {
@@ -53,7 +47,11 @@ Result<DispatchResults, DispatchError> with_own_ids(Result<Outcomes, DispatchErr
 Result<Outcomes, DispatchError> call_slot(const detail::BindingState &state, std::size_t slot,
                                           std::string_view interface, std::string_view function,
                                           std::span<const Val> args, const std::string_view *only) {
-  if (state.plugs.empty())
+  // The plugins before or after any change made meanwhile, not a mix.
+  const detail::ReadSection section;
+  const detail::Roster &roster = state.roster(section);
+  const auto &plugs = roster.plugs;
+  if (plugs.empty())
     return Outcomes();
   HostSide side(state);
   auto one = [&](const detail::PlugState &plug, std::span<const Val> call_args,
@@ -61,18 +59,18 @@ Result<Outcomes, DispatchError> call_slot(const detail::BindingState &state, std
     return Outcome{plug.id, detail::call(state, plug, interface, function, slot, call_args,
                                          arguments, side, handles)};
   };
-  const detail::Export &reference = state.plugs.front().export_of(slot);
+  const detail::Export &reference = plugs.front().export_of(slot);
   if (!reference.unwraps_arguments) {
     if (only != nullptr) {
-      const detail::PlugState *plug = plug_of(state, *only);
+      const detail::PlugState *plug = roster.by_id(*only);
       if (plug == nullptr)
         return Outcomes();
       return Outcomes(one(*plug, args, detail::Arguments::checked, nullptr));
     }
-    if (state.plugs.size() == 1)
-      return Outcomes(one(state.plugs.front(), args, detail::Arguments::checked, nullptr));
-    return Outcomes(state.fan_out.run<Outcome>(slot, state.plugs.size(), [&](std::size_t i) {
-      return one(state.plugs[i], args, detail::Arguments::checked, nullptr);
+    if (plugs.size() == 1)
+      return Outcomes(one(plugs.front(), args, detail::Arguments::checked, nullptr));
+    return Outcomes(state.fan_out.run<Outcome>(slot, plugs.size(), [&](std::size_t i) {
+      return one(plugs[i], args, detail::Arguments::checked, nullptr);
     }));
   }
 
@@ -83,21 +81,21 @@ Result<Outcomes, DispatchError> call_slot(const detail::BindingState &state, std
       return DispatchError::invalid_argument_list(
           "`" + state.path(interface) + "`.`" + std::string(function) + "`: argument " +
           std::to_string(i) + " `" + reference.params[i].first + "`: " + *why);
-  auto handles = detail::read_handles(state, slot, args, side);
+  auto handles = detail::read_handles(state, roster, slot, args, side);
   if (!handles)
     return handles.err();
   const auto owner = handles.ok_ref().owner;
   if (method && !owner)
     return DispatchError::invalid_resource_handle("a method needs a handle as `self`");
   std::vector<Outcome> outcomes;
-  for (const auto &plug : state.plugs) {
+  for (const auto &plug : plugs) {
     if (only != nullptr && plug.id != *only)
       continue;
-    if (owner && *owner != plug.index) {
+    if (owner != nullptr && owner->key != plug.key) {
       if (!method || only != nullptr)
         outcomes.push_back({plug.id, CallResult(DispatchError::invalid_resource_handle(
-                                         "the handles passed belong to plugin `" +
-                                         state.plugs[*owner].id + "`"))});
+                                         "the handles passed belong to plugin `" + owner->id +
+                                         "`"))});
       continue;
     }
     // The arguments were checked above (call() still checks their count).

@@ -344,6 +344,17 @@ std::vector<WrappedHandle> HandleTable::take_all() {
   return out;
 }
 
+std::vector<WrappedHandle> HandleTable::release_owner(std::uint32_t owner) {
+  std::lock_guard lock(mutex_);
+  std::vector<WrappedHandle> out;
+  for (Slot &slot : slots_)
+    if (slot.handle && slot.handle->owner == owner && !slot.handle->released) {
+      out.push_back(*slot.handle);
+      slot.handle->released = true;
+    }
+  return out;
+}
+
 std::size_t HandleTable::size() const {
   std::lock_guard lock(mutex_);
   return size_;

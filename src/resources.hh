@@ -69,10 +69,13 @@ std::optional<DispatchError> visit_handles(Val &value, const ValType &type,
 
 // A guest handle the runtime holds for a consumer or the host.
 struct WrappedHandle {
-  std::size_t owner;        // index into BindingState::plugs
+  std::uint32_t owner;      // PlugState::key
   std::uint64_t generation; // the owner's instance when it was wrapped
   std::size_t resource;     // index into BindingState::resources
   wasmtime::component::ResourceAny guest;
+  // The owner left the binding and `guest` was dropped in it (release_owner):
+  // the wrapper stays, to say so, until the holder drops it.
+  bool released = false;
 };
 
 // Wrapped handles by rep: the rep given out (as a host resource) is a slot
@@ -85,7 +88,7 @@ public:
   Result<std::uint32_t, DispatchError> insert(WrappedHandle handle, std::uint32_t owner_cap);
   // Whose handle `rep` is, without copying the guest handle.
   struct Owner {
-    std::size_t owner;
+    std::uint32_t owner;
     std::uint64_t generation;
     std::size_t resource;
   };
@@ -94,6 +97,9 @@ public:
   std::optional<WrappedHandle> find(std::uint32_t rep) const;
   std::optional<WrappedHandle> take(std::uint32_t rep);
   std::vector<WrappedHandle> take_all();
+  // Marks the handles of `owner` released and gives their guest handles, to be
+  // dropped in the owner (see WrappedHandle::released).
+  std::vector<WrappedHandle> release_owner(std::uint32_t owner);
   std::size_t size() const;
 
 private:

@@ -264,14 +264,17 @@ struct SocketFunction {
                                               wasmtime::Span<Val> args,
                                               wasmtime::Span<Val> results) const {
     const std::span<const Val> in(args.data(), args.size());
-    const auto &plugs = binding->plugs;
+    // The plugins before or after any change made meanwhile, not a mix.
+    const ReadSection section;
+    const Roster &roster = binding->roster(section);
+    const auto &plugs = roster.plugs;
     ConsumerSide side(store, *binding);
 
     // Handles among the arguments route the call to the plugin that owns them.
     std::optional<ArgumentHandles> handles;
     std::optional<DispatchError> refused;
     if (!plugs.empty() && plugs.front().export_of(index).unwraps_arguments) {
-      auto read = read_handles(*binding, index, in, side);
+      auto read = read_handles(*binding, roster, index, in, side);
       if (read)
         handles = std::move(read.ok_ref());
       else
@@ -280,10 +283,10 @@ struct SocketFunction {
     auto outcome_of = [&](const PlugState &plug) {
       if (refused)
         return outcome(plug, *refused);
-      if (handles && handles->owner && *handles->owner != plug.index)
+      if (handles && handles->owner != nullptr && handles->owner->key != plug.key)
         return outcome(
             plug, DispatchError::invalid_resource_handle("the handles passed belong to plugin `" +
-                                                         plugs[*handles->owner].id + "`"));
+                                                         handles->owner->id + "`"));
       return outcome(plug, in, side, handles ? &*handles : nullptr);
     };
 
@@ -320,7 +323,7 @@ struct SocketFunction {
         results[0] = wasmtime::component::WitResult::err(error_value(error));
         break;
       }
-      results[0] = outcome_of(plugs[*handles->owner]);
+      results[0] = outcome_of(*handles->owner);
       break;
     }
     case Container::tuple:
@@ -461,7 +464,8 @@ private:
                   std::string(to_string(binding_->cardinality)) + " sockets return " +
                   std::string(expected_shape(binding_->cardinality)));
     const ExpectedType &expected = binding_->expected[slot->second];
-    if (expected.type)
+    const bool fixed = expected.fixed();
+    if (fixed)
       if (auto why = signature_mismatch(type, names_, shape.ok_ref(), *expected.type,
                                         expected.names.get(), expected.handles))
         return fail(": `" + std::string(name) + "` " + *why + " (" + expected.origin + ")");
@@ -471,7 +475,7 @@ private:
                           slot->second,
                           function.kind,
                           shape.ok(),
-                          expected.type ? Arguments::unchecked : Arguments::checked};
+                          fixed ? Arguments::unchecked : Arguments::checked};
     // Wasmtime links an `async func` import only to a concurrent host function.
     auto added = type.async() ? add_concurrent_func(instance_, name, std::move(socket))
                               : instance_.add_func(name, std::move(socket));

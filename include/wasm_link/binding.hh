@@ -148,10 +148,32 @@ public:
   static Result<Binding> create(std::string package, Interfaces interfaces, Cardinality cardinality,
                                 Plugs plugins);
 
+  // Live changes to the binding's plugins, while other threads dispatch into it
+  // and its consumers call it through their sockets. Each change is checked as
+  // create() checks its plugins (an empty or repeated id; exports, remaps and
+  // types against the interfaces and the types the binding's plugins fixed;
+  // the cardinality after the change) and is refused as a whole with the same
+  // errors, leaving the binding as it was. Every dispatch and socket call sees
+  // the plugins before or after a change, never a mix; consumers see it on
+  // their next call, without being relinked. A call already running in a
+  // plugin that left finishes, and its result is delivered. Handles that plugin
+  // gave out fail their next use with `invalid-resource-handle`, naming it and
+  // why; dropping them succeeds; and its resources behind them are dropped (their
+  // destructors run) once no call that could reach it runs. Changes to one
+  // binding take turns; a graph that never changes pays nothing for them.
+  //
+  // Adds `plug` (which must fit the cardinality: not to an exactly-one binding).
+  Result<std::monostate> add(Plug plug) const;
+  // Removes the plugin with id `id` (not from an exactly-one binding).
+  Result<std::monostate> remove(std::string_view id) const;
+  // Puts `plug` in the place of the binding's plugin of the same id: a new
+  // build of it, another component, or another instance of the same one.
+  Result<std::monostate> replace(Plug plug) const;
+
   const std::string &package() const noexcept;
   Cardinality cardinality() const noexcept;
   const Interfaces &interfaces() const noexcept;
-  // Ids of the binding's plugins, ascending.
+  // Ids of the binding's plugins now, ascending.
   std::vector<std::string> plugin_ids() const;
   // The type every plugin exports `interface`.`function` with: the interface's
   // declared one, else the first plugin's. Null for a function the binding does

@@ -160,7 +160,8 @@ TEST_F(Echo, ScalarSignaturesTakeTheTypedPathWithTheSameValues) {
   const auto state = detail::share(*binding_);
   auto scalar = [&](std::string_view function) {
     const auto slot = take(state->slot_of("echo", function)).index;
-    return state->plugs.front().export_of(slot).scalar;
+    const detail::ReadSection section;
+    return state->roster(section).plugs.front().export_of(slot).scalar;
   };
   for (const auto *function : {"echo-bool", "echo-s8", "echo-u64", "echo-f32", "echo-char", "mix",
                                "take-u32", "calls", "to-char"})
