@@ -564,7 +564,7 @@ Result<std::monostate> change(const std::shared_ptr<const detail::BindingState> 
   if (!admits(state.cardinality, count))
     return Error(Error::Kind::binding, named + " is " + std::string(to_string(state.cardinality)) +
                                            ": " + (kind == Change::add ? "adding" : "removing") +
-                                           " plugin `" + std::string(id) + "` would leave it " +
+                                           " plugin `" + std::string(id) + "` would leave it with " +
                                            std::to_string(count) + " plugins");
 
   std::optional<detail::PlugState> arriving;
@@ -592,13 +592,17 @@ Result<std::monostate> change(const std::shared_ptr<const detail::BindingState> 
 
   auto before = std::shared_ptr<const detail::Roster>(
       state.publish(std::make_unique<const detail::Roster>(std::move(plugs))));
-  if (leaving == nullptr)
-    return std::monostate();
-  state.gone(leaving->key,
-             {leaving->id, kind == Change::remove ? "was removed" : "was replaced",
-              leaving->plugin});
-  detail::retire([binding, before, key = leaving->key] {
-    detail::release_handles(*binding, *before->by_key(key));
+  // Readers may hold the roster before, and calls run in its plugins: it goes
+  // once they are done, and with it, the handles of the plug that left.
+  std::optional<std::uint32_t> left;
+  if (leaving != nullptr) {
+    left = leaving->key;
+    state.gone(leaving->key, {leaving->id, kind == Change::remove ? "was removed" : "was replaced",
+                              leaving->plugin});
+  }
+  detail::retire([binding, before, left] {
+    if (left)
+      detail::release_handles(*binding, *before->by_key(*left));
   });
   return std::monostate();
 }
