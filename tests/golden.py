@@ -4,7 +4,9 @@ golden files: <golden>.stdout and <golden>.stderr (a missing file: the output
 must be empty).
 
     golden.py --golden DIR/NAME --exit CODE --source-dir SRC --build-dir BUILD
-              -- COMMAND [ARG...]
+              [--stdin FILE] -- COMMAND [ARG...]
+
+The command's stdin is FILE, or empty.
 
 Before comparing, the build folder in the outputs is written <BUILD> and the
 source folder <SRC> (the build folder first: it may lie inside the source one).
@@ -122,10 +124,15 @@ def main():
     parser.add_argument("--exit", required=True, type=int, help="the expected exit code")
     parser.add_argument("--source-dir", default="")
     parser.add_argument("--build-dir", default="")
+    parser.add_argument("--stdin", help="a file to give the command as its stdin")
     parser.add_argument("command", nargs="+")
     args = parser.parse_args()
 
-    run = subprocess.run(args.command, stdin=subprocess.DEVNULL, capture_output=True)
+    if args.stdin:
+        with open(args.stdin, "rb") as stdin:
+            run = subprocess.run(args.command, stdin=stdin, capture_output=True)
+    else:
+        run = subprocess.run(args.command, stdin=subprocess.DEVNULL, capture_output=True)
     update = os.environ.get("WASM_LINK_UPDATE_GOLDEN") == "1"
     problems = []
     if run.returncode != args.exit:

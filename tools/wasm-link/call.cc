@@ -122,6 +122,10 @@ int print_results(const Target &target, const DispatchResults &results, bool as_
   return exit;
 }
 
+int call_target(const Graph &graph, const Manifest *manifest, const Target &target,
+                const std::vector<std::string> &args, const std::string &plugin,
+                const Options &options, Timer &timer);
+
 } // namespace
 
 int call(const std::string &file, const std::string &target_text,
@@ -157,7 +161,24 @@ int call(const std::string &file, const std::string &target_text,
     target.binding = graph.bindings.begin()->first;
     target.interface = target.interface.substr(target.interface.rfind('/') + 1);
   }
+  return call_target(graph, manifest ? &*manifest : nullptr, target, args, plugin, options, timer);
+}
 
+int call_in(const Graph &graph, const Manifest &manifest, const std::string &target_text,
+            const std::vector<std::string> &args, const std::string &plugin,
+            const Options &options) {
+  auto target = manifest_target(target_text);
+  if (!target)
+    return fail(Exit::usage, "expected <binding>/<interface>.<function>, found `" + target_text + "`");
+  Timer timer(false);
+  return call_target(graph, &manifest, *target, args, plugin, options, timer);
+}
+
+namespace {
+
+int call_target(const Graph &graph, const Manifest *manifest, const Target &target,
+                const std::vector<std::string> &args, const std::string &plugin,
+                const Options &options, Timer &timer) {
   auto binding = graph.bindings.find(target.binding);
   if (binding == graph.bindings.end())
     return fail(Exit::usage,
@@ -185,10 +206,14 @@ int call(const std::string &file, const std::string &target_text,
     if (!parsed_args)
       return fail(Exit::usage, parsed_args.err());
     values = std::move(parsed_args.ok_ref());
-  } else if (auto problem = count_arguments(*manifest->bindings.find(target.binding)
-                                                 ->second.wit->find_interface(target.interface),
-                                            target.function, args.size())) {
-    return fail(Exit::usage, *problem);
+  } else if (manifest != nullptr) {
+    // A binding with no type yet: an empty one, whose interfaces its WIT gave.
+    const auto &spec = manifest->bindings.find(target.binding)->second;
+    const wit::Interface *declared =
+        spec.wit ? spec.wit->find_interface(target.interface) : nullptr;
+    if (declared != nullptr)
+      if (auto problem = count_arguments(*declared, target.function, args.size()))
+        return fail(Exit::usage, *problem);
   }
   timer.lap("parse arguments");
 
@@ -201,5 +226,7 @@ int call(const std::string &file, const std::string &target_text,
     return fail(Exit::usage, results.err().message());
   return print_results(target, results.ok_ref(), options.json);
 }
+
+} // namespace
 
 } // namespace wasm_link::tool

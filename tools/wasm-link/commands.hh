@@ -22,6 +22,13 @@ struct Options {
 // exactly-one binding of that one component. `plugin`: call only that plugin.
 int call(const std::string &file, const std::string &target, const std::vector<std::string> &args,
          const std::string &plugin, const Options &options);
+// `call` in a graph built already: `target` is `<binding>/<interface>.<function>`.
+int call_in(const Graph &graph, const Manifest &manifest, const std::string &target,
+            const std::vector<std::string> &args, const std::string &plugin,
+            const Options &options);
+// `shell <manifest>`: the graph loaded once, changed and called by commands read
+// from stdin (see shell.cc); `watch`: reload plugins whose component file changes.
+int shell(const std::string &file, bool watch, const Options &options);
 int check(const std::string &file, const Options &options);
 int graph(const std::string &file);
 int inspect(const std::string &file, const Options &options);

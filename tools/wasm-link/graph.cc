@@ -147,7 +147,27 @@ void print_plugin_line(std::string_view id, std::string_view, std::string_view l
   std::cerr << out << std::flush;
 }
 
-namespace {} // namespace
+Result<PluginInstance, GraphError> link_plugin(Graph &graph, const std::string &manifest,
+                                               const std::string &id, const PluginSpec &spec,
+                                               const wasmtime::component::Component &component,
+                                               const DefaultLimits &defaults) {
+  std::vector<Binding> sockets;
+  for (const auto &socket : spec.sockets)
+    sockets.push_back(graph.bindings.find(socket)->second);
+  auto plugin = Plugin(component);
+  plugin.with_limits(limits_of(spec, defaults));
+  if (spec.wasi)
+    plugin.with_wasi(grant_of(*spec.wasi));
+  auto instance =
+      std::move(plugin).link(graph.engine, wasmtime::component::Linker(graph.engine), sockets);
+  if (!instance) {
+    const Error &error = instance.err_ref();
+    if (error.kind() == Error::Kind::config)
+      return GraphError{Exit::usage, manifest + ": plugins." + id + ".limits: " + error.message()};
+    return GraphError{Exit::load, "plugin `" + id + "`: " + error.message()};
+  }
+  return instance.ok();
+}
 
 bool uses_async(const std::filesystem::path &component, const LoadOptions &load) {
   auto bytes = read_regular_file(component, load.max_file_bytes);
@@ -200,9 +220,6 @@ public:
   }
 
 private:
-  GraphError manifest_error(const std::string &key, const std::string &what) const {
-    return GraphError{Exit::usage, file_ + ": " + key + ": " + what};
-  }
   // What only the components can tell (an export missing or of another type)
   // still names the manifest's key that asked for it.
   GraphError component_error(const std::string &key, const std::string &what) const {
@@ -253,24 +270,12 @@ private:
 
   std::optional<GraphError> plugin(const std::string &id) {
     const PluginSpec &spec = m_.plugins.find(id)->second;
-    std::vector<Binding> sockets;
-    for (const auto &socket : spec.sockets) {
+    for (const auto &socket : spec.sockets)
       if (auto failed = binding(socket))
         return failed;
-      sockets.push_back(graph_.bindings.find(socket)->second);
-    }
-    auto plugin = Plugin(components_.find(id)->second);
-    plugin.with_limits(limits_of(spec, defaults_));
-    if (spec.wasi)
-      plugin.with_wasi(grant_of(*spec.wasi));
-    auto instance =
-        std::move(plugin).link(graph_.engine, wasmtime::component::Linker(graph_.engine), sockets);
-    if (!instance) {
-      const Error &error = instance.err_ref();
-      if (error.kind() == Error::Kind::config)
-        return manifest_error("plugins." + id + ".limits", error.message());
-      return GraphError{Exit::load, "plugin `" + id + "`: " + error.message()};
-    }
+    auto instance = link_plugin(graph_, file_, id, spec, components_.find(id)->second, defaults_);
+    if (!instance)
+      return instance.err();
     graph_.plugins.emplace(id, instance.ok());
     return std::nullopt;
   }

@@ -39,6 +39,14 @@ struct DefaultLimits {
 // then gets it); false for a file that cannot be read (loading it says why).
 bool uses_async(const std::filesystem::path &component, const LoadOptions &load);
 
+// Plugin `id` of `graph`, made from `component` with its spec's limits and
+// WASI grant, and linked to its sockets (bindings the graph has).
+// `manifest` names the file in errors.
+Result<PluginInstance, GraphError> link_plugin(Graph &graph, const std::string &manifest,
+                                               const std::string &id, const PluginSpec &spec,
+                                               const wasmtime::component::Component &component,
+                                               const DefaultLimits &defaults);
+
 Result<Graph, GraphError> build_graph(const Manifest &manifest, const LoadOptions &load,
                                       const DefaultLimits &defaults);
 

@@ -37,6 +37,12 @@ constexpr const char *check_exit_codes = R"(Exit codes:
 constexpr const char *graph_exit_codes = R"(Exit codes:
   0  the graph was printed
   2  usage or manifest error (a manifest key that is wrong))";
+constexpr const char *shell_exit_codes = R"(Exit codes:
+  0  the input ended, or `quit` (a command that fails says why on stderr and the
+     shell goes on)
+  2  usage or manifest error
+  3  a component of the manifest could not be loaded, compiled, linked or
+     instantiated)";
 constexpr const char *inspect_exit_codes = R"(Exit codes:
   0  the component was described
   2  usage error
@@ -177,6 +183,17 @@ int main(int argc, char **argv) {
   inspect_cmd->add_flag("--json", options.json, json_help);
   inspect_cmd->footer(inspect_exit_codes);
 
+  std::string shell_manifest;
+  bool watch = false;
+  auto *shell_cmd = app.add_subcommand(
+      "shell", "load the graph once, then read commands from stdin, one per line: call, "
+               "reload, remove, add, graph, help, quit (`help` in the shell says more); "
+               "plugins can be swapped while the graph runs");
+  shell_cmd->add_option("manifest", shell_manifest, "the graph's manifest (TOML)")->required();
+  shell_cmd->add_flag("--watch", watch,
+                      "reload a plugin by itself when its component file changes, and say so");
+  shell_cmd->footer(shell_exit_codes);
+
   std::reverse(words.begin(), words.end()); // CLI11 takes them last first
   try {
     app.parse(words);
@@ -196,6 +213,8 @@ int main(int argc, char **argv) {
     exit = graph(graph_manifest);
   else if (*inspect_cmd)
     exit = inspect(component, options);
+  else if (*shell_cmd)
+    exit = shell(shell_manifest, watch, options);
   else
     exit = check(check_manifest, options);
   // The graph is torn down by the process's end, not by destructors: a plugin's
