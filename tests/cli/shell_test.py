@@ -154,6 +154,20 @@ class ShellWhileFilesChange(unittest.TestCase):
                          "a file that does not compile leaves the running plugin")
         self.assertEqual(shell.quit(), 0)
 
+    def test_hostile_lines_are_refused_and_the_shell_goes_on(self):
+        shell = self.start()
+        self.assertEqual(shell.ask("x" * ((1 << 20) + 10), stream="stderr"),
+                         ["wasm-link: a line of more than 1048576 bytes was not read"])
+        self.assertEqual(shell.ask("call kids/root.get-value " + "[" * 50000, stream="stderr"),
+                         ["wasm-link: a bracket is not closed"])
+        self.assertEqual(shell.ask("call kids/root.get-value " + "[" * 50000 + "]" * 50000,
+                                   stream="stderr"),
+                         ["wasm-link: `get-value` takes 0 arguments (func() -> u32), 1 given"])
+        self.assertEqual(shell.ask("reload \x1b[31mred", stream="stderr"),
+                         ["wasm-link: the line holds a control character (byte 0x1b at column 8)"])
+        self.assertEqual(shell.ask("call kids/root.get-value", 2), ["a: ok(1)", "b: ok(2)"])
+        self.assertEqual(shell.quit(), 0)
+
 
 if __name__ == "__main__":
     WASM_LINK, TESTS = sys.argv[1], sys.argv[2]

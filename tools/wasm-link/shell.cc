@@ -174,6 +174,18 @@ private:
 
   // Runs one command line; false for `quit`.
   bool command(const std::string &line) {
+    // Echoed in answers, a control character could drive the terminal (an
+    // escape sequence); WAVE writes them escaped, so a command needs none.
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const auto c = static_cast<unsigned char>(line[i]);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        static constexpr char digits[] = "0123456789abcdef";
+        fail(Exit::usage, std::string("the line holds a control character (byte 0x") +
+                              digits[c >> 4] + digits[c & 15] + " at column " +
+                              std::to_string(i + 1) + ")");
+        return true;
+      }
+    }
     auto split = split_words(line);
     if (!split) {
       fail(Exit::usage, split.err());
