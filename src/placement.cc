@@ -590,16 +590,17 @@ Result<std::monostate> change(const std::shared_ptr<const detail::BindingState> 
   if (arriving && (plugs.empty() || plugs.back().id < arriving->id))
     plugs.push_back(*arriving);
 
-  auto before = std::shared_ptr<const detail::Roster>(
-      state.publish(std::make_unique<const detail::Roster>(std::move(plugs))));
-  // Readers may hold the roster before, and calls run in its plugins: it goes
-  // once they are done, and with it, the handles of the plug that left.
+  // Recorded first: a reader of the new roster may meet the leaving plug's handles.
   std::optional<std::uint32_t> left;
   if (leaving != nullptr) {
     left = leaving->key;
     state.gone(leaving->key, {leaving->id, kind == Change::remove ? "was removed" : "was replaced",
                               leaving->plugin});
   }
+  // Readers may hold the roster before, and calls run in its plugins: it goes
+  // once they are done, and with it, the handles of the plug that left.
+  auto before = std::shared_ptr<const detail::Roster>(
+      state.publish(std::make_unique<const detail::Roster>(std::move(plugs))));
   detail::retire([binding, before, left] {
     if (left)
       detail::release_handles(*binding, *before->by_key(*left));
