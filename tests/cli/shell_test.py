@@ -9,6 +9,7 @@ checks every line it answers.
 """
 
 import os
+import pty
 import queue
 import shutil
 import subprocess
@@ -26,10 +27,17 @@ PATIENCE = 60  # seconds to wait for an answer line (sanitizer builds are slow)
 class Shell:
     """A running `wasm-link shell`, with its stdout and stderr read line by line."""
 
-    def __init__(self, folder, *options):
+    def __init__(self, folder, *options, terminal=False):
+        # With `terminal`, stdin is a pseudo-terminal, as when a person types.
+        self.terminal = None
+        stdin = subprocess.PIPE
+        if terminal:
+            self.terminal, stdin = pty.openpty()
         self.process = subprocess.Popen(
-            [WASM_LINK, "shell", *options, "graph.toml"], cwd=folder, stdin=subprocess.PIPE,
+            [WASM_LINK, "shell", *options, "graph.toml"], cwd=folder, stdin=stdin,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+        if terminal:
+            os.close(stdin)
         self.lines = {"stdout": queue.Queue(), "stderr": queue.Queue()}
         for name in self.lines:
             stream = getattr(self.process, name)
@@ -44,6 +52,9 @@ class Shell:
         lines.put(None)
 
     def send(self, command):
+        if self.terminal is not None:
+            os.write(self.terminal, (command + "\n").encode())
+            return
         self.process.stdin.write(command + "\n")
         self.process.stdin.flush()
 
@@ -68,8 +79,12 @@ class Shell:
 
     def quit(self):
         self.send("quit")
-        self.process.stdin.close()
-        return self.process.wait(timeout=PATIENCE)
+        if self.terminal is None:
+            self.process.stdin.close()
+        code = self.process.wait(timeout=PATIENCE)
+        if self.terminal is not None:
+            os.close(self.terminal)
+        return code
 
 
 class ShellWhileFilesChange(unittest.TestCase):
@@ -153,6 +168,17 @@ class ShellWhileFilesChange(unittest.TestCase):
         self.assertEqual(shell.ask("call kids/root.get-value", 2), ["a: ok(9)", "b: ok(2)"],
                          "a file that does not compile leaves the running plugin")
         self.assertEqual(shell.quit(), 0)
+
+    def test_a_prompt_only_on_a_terminal(self):
+        piped = self.start()
+        self.assertEqual(piped.ask("call kids/root.get-value", 2), ["a: ok(1)", "b: ok(2)"])
+        self.assertEqual(piped.quit(), 0)
+        typed = Shell(self.folder, terminal=True)
+        self.assertEqual(typed.loaded, ["wasm-link> kids (test:child, any): a b",
+                                        "relay (test:relay, exactly-one): relay"])
+        self.assertEqual(typed.ask("call kids/root.get-value", 2),
+                         ["wasm-link> a: ok(1)", "b: ok(2)"])
+        self.assertEqual(typed.quit(), 0)
 
     def test_hostile_lines_are_refused_and_the_shell_goes_on(self):
         shell = self.start()
