@@ -83,10 +83,13 @@ wasm_link_component_resource_any_drop_async(wasmtime_context_t *store,
  * parameter or the result, through Wasmtime's typed call: the argument and the
  * result cross the guest's memory as whole buffers. `output(data, bytes,
  * size)` gets the result before the call returns, read in place in the guest's
- * memory (a string's checked to be UTF-8), after the guest's post-return. A string argument must be
- * UTF-8: the caller checks it, this does not. A type that does not fit is an error before the guest
- * runs; so are a store that must be entered asynchronously and an export lifted with the `async`
- * option, with the messages the C API's call gives. */
+ * memory (a string's checked to be UTF-8), after the guest's post-return. A
+ * store that must be entered asynchronously and an export lifted with the
+ * `async` option are errors before the guest runs, with the messages the C
+ * API's call gives. Unchecked here, so that a call does not pay for them: a
+ * string argument must be UTF-8, and `func` must have the type given (the
+ * runtime reads it from the component's type when it places the plugin;
+ * Wasmtime's `typed` would check it again on every call). */
 wasmtime_error_t *
 wasm_link_component_func_call_bytes(const wasmtime_component_func_t *func,
                                     wasmtime_context_t *context, const uint8_t *input,
@@ -97,11 +100,14 @@ wasm_link_component_func_call_bytes(const wasmtime_component_func_t *func,
  * `has_result`, else none) are all scalars (bool, integers, floats, char),
  * through Wasmtime's typed call, without a dynamic value per argument or result.
  * Each value is 64 bits: integers sign- or zero-extended by their type, floats
- * as their bits, bool as 0 or 1, char as its code point. A type that does not
- * fit, or a code point that is not a Unicode scalar value, is an error before
- * the guest runs; so are a store that must be entered asynchronously and an
- * export lifted with the `async` option, with the messages the C API's call
- * gives. */
+ * as their bits, bool as 0 or 1, char as its code point. A code point that is
+ * not a Unicode scalar value is an error before the guest runs; so are a store
+ * that must be entered asynchronously and an export lifted with the `async`
+ * option, with the messages the C API's call gives. `func` must have the type
+ * given (`nargs` scalar parameters; a scalar result when `has_result`), which
+ * is not checked here: the runtime reads it from the component's type when it
+ * places the plugin (Export::scalar), and Wasmtime's `typed` would check it
+ * again on every call. */
 wasmtime_error_t *wasm_link_component_func_call_scalars(const wasmtime_component_func_t *func,
                                                         wasmtime_context_t *context,
                                                         const uint64_t *args, size_t nargs,

@@ -13,10 +13,21 @@ inline bool is_utf8(std::string_view s) noexcept {
   const auto *p = reinterpret_cast<const unsigned char *>(s.data());
   const auto *end = p + s.size();
   while (p < end) {
-    // Host dispatch checks every string argument: skip ASCII eight bytes at a
-    // time, which makes the check a small part of a call instead of half of it.
+    // Host dispatch checks every string argument: skip ASCII 32, then eight
+    // bytes at a time, which makes the check a small part of a call.
+    constexpr std::uint64_t high = 0x8080808080808080u;
+    while (end - p >= 32) {
+      std::uint64_t a, b, c, d;
+      std::memcpy(&a, p, 8);
+      std::memcpy(&b, p + 8, 8);
+      std::memcpy(&c, p + 16, 8);
+      std::memcpy(&d, p + 24, 8);
+      if (((a | b | c | d) & high) != 0)
+        break;
+      p += 32;
+    }
     std::uint64_t word;
-    while (end - p >= 8 && (std::memcpy(&word, p, 8), (word & 0x8080808080808080u) == 0))
+    while (end - p >= 8 && (std::memcpy(&word, p, 8), (word & high) == 0))
       p += 8;
     if (p == end)
       break;

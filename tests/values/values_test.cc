@@ -2,6 +2,7 @@
 // way a host argument can fail to fit is refused before the plugin runs.
 #include "binding_state.hh"
 #include "support.hh"
+#include "unicode.hh"
 
 #include <cstdint>
 #include <gtest/gtest.h>
@@ -189,6 +190,27 @@ TEST_F(Echo, ScalarSignaturesTakeTheTypedPathWithTheSameValues) {
   EXPECT_EQ(value("mix", {Val(1u), Val(std::int64_t{1}), Val(1.0f), Val::char_(U'A')}),
             "error: invalid-argument-list (plugin `echo`, `test:values/echo`.`mix`: argument 0 "
             "`a`: expected u8, found u32)");
+}
+
+// The UTF-8 check skips ASCII in blocks of 32 and 8 bytes: a bad or a
+// multi-byte sequence at any place of a block, or of the tail, is still seen.
+TEST(Utf8, EveryPositionOfTheAsciiBlocksIsChecked) {
+  for (std::size_t size : {1u, 7u, 8u, 9u, 31u, 32u, 33u, 40u, 64u, 100u}) {
+    const std::string ascii(size, 'a');
+    EXPECT_TRUE(detail::is_utf8(ascii)) << size;
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string bad = ascii;
+      bad[at] = '\xff';
+      EXPECT_FALSE(detail::is_utf8(bad)) << size << " bytes, 0xff at " << at;
+      std::string cut = ascii;
+      cut[at] = '\xc3'; // the first byte of a two-byte sequence, with `a` after it
+      EXPECT_FALSE(detail::is_utf8(cut)) << size << " bytes, a cut sequence at " << at;
+      std::string good = ascii + "\xc3\xa9" + ascii; // U+00E9 between two runs
+      EXPECT_TRUE(detail::is_utf8(good)) << size;
+    }
+  }
+  EXPECT_FALSE(detail::is_utf8(std::string(40, 'a') + "\xed\xa0\x80")) << "a surrogate";
+  EXPECT_FALSE(detail::is_utf8(std::string(40, 'a') + "\xc0\x80")) << "an overlong NUL";
 }
 
 TEST_F(Echo, FunctionWithoutResultGivesNoValue) {

@@ -555,10 +555,11 @@ pub unsafe extern "C" fn wasm_link_component_resource_any_drop_async(
 /// (`output_is_string`), through Wasmtime's typed call: `input` is copied into
 /// the guest's memory and the result out of it as whole buffers, not as one
 /// dynamic value per byte. The result's bytes go to `output(data, bytes, size)`
-/// before the call returns. Errors as the C API's call gives them, and a type
-/// that does not fit is an error before the guest runs. `func` and `context`
-/// must be live, and `input` must be UTF-8 when it is a string: the caller
-/// checks it (once for all the plugins it calls); this does not.
+/// before the call returns. Errors as the C API's call gives them. `func` and
+/// `context` must be live, and `input` must be UTF-8 when it is a string. The
+/// caller checks both, once rather than on every call: the UTF-8 once for all
+/// the plugins it calls, and the type (read from the function's component type,
+/// which is what Wasmtime's `typed` would check again) when it placed the plugin.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_link_component_func_call_bytes(
     func: &wasmtime::component::Func,
@@ -581,27 +582,28 @@ pub unsafe extern "C" fn wasm_link_component_func_call_bytes(
         // `WasmStr`, which Wasmtime bounds-checks, and UTF-8-checks for a
         // string), and copied once, by `output`.
         match (input_is_string, output_is_string) {
+            // SAFETY (each `new_unchecked`): the caller checked the type (above).
             (false, false) => {
-                let f = func.typed::<(&[u8],), (WasmList<u8>,)>(&context)?;
+                let f = unsafe { TypedFunc::<(&[u8],), (WasmList<u8>,)>::new_unchecked(*func) };
                 let (out,) = f.call(&mut context, (input,))?;
                 give(out.as_le_slice(&context));
             }
             (false, true) => {
-                let f = func.typed::<(&[u8],), (WasmStr,)>(&context)?;
+                let f = unsafe { TypedFunc::<(&[u8],), (WasmStr,)>::new_unchecked(*func) };
                 let (out,) = f.call(&mut context, (input,))?;
                 give(out.to_str(&context)?.as_bytes());
             }
             (true, false) => {
                 // SAFETY: the caller checked that `input` is UTF-8 (see above).
                 let text = unsafe { std::str::from_utf8_unchecked(input) };
-                let f = func.typed::<(&str,), (WasmList<u8>,)>(&context)?;
+                let f = unsafe { TypedFunc::<(&str,), (WasmList<u8>,)>::new_unchecked(*func) };
                 let (out,) = f.call(&mut context, (text,))?;
                 give(out.as_le_slice(&context));
             }
             (true, true) => {
                 // SAFETY: as above.
                 let text = unsafe { std::str::from_utf8_unchecked(input) };
-                let f = func.typed::<(&str,), (WasmStr,)>(&context)?;
+                let f = unsafe { TypedFunc::<(&str,), (WasmStr,)>::new_unchecked(*func) };
                 let (out,) = f.call(&mut context, (text,))?;
                 give(out.to_str(&context)?.as_bytes());
             }
@@ -619,7 +621,7 @@ pub unsafe extern "C" fn wasm_link_component_func_call_bytes(
 use wasmtime::component::__internal::{
     CanonicalAbiInfo, InstanceType, InterfaceType, LiftContext, LowerContext,
 };
-use wasmtime::component::{ComponentType, Lift, Lower, WasmList, WasmStr};
+use wasmtime::component::{ComponentType, Lift, Lower, TypedFunc, WasmList, WasmStr};
 use wasmtime::ValRaw;
 
 /// One scalar as 64 bits: integers sign- or zero-extended by their type,
@@ -733,11 +735,13 @@ const WASM_LINK_SCALAR_PARAMS_MAX: usize = 4;
 
 /// Calls `func`, whose `nargs` parameters (at most four) and result (one when
 /// `has_result`, else none) are all scalars, through Wasmtime's typed call:
-/// `args[i]` and `*result` as `Scalar` describes. A type that does not fit is
-/// an error before the guest runs; so are a store that must be entered
-/// asynchronously and an export lifted with the `async` option, with the
-/// messages the C API's call gives. `func` and `context` must be live; `args`
-/// holds `nargs` values and `result` one when `has_result`.
+/// `args[i]` and `*result` as `Scalar` describes. A store that must be entered
+/// asynchronously and an export lifted with the `async` option are errors
+/// before the guest runs, with the messages the C API's call gives. `func` and
+/// `context` must be live; `args` holds `nargs` values and `result` one when
+/// `has_result`; and the caller checked the type (every parameter and the
+/// result a scalar, their counts as given), when it placed the plugin, from the
+/// function's component type: what Wasmtime's `typed` would check on every call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wasm_link_component_func_call_scalars(
     func: &wasmtime::component::Func,
@@ -755,12 +759,13 @@ pub unsafe extern "C" fn wasm_link_component_func_call_scalars(
     let a = |i: usize| Scalar(args[i]);
     macro_rules! call {
         ($params:ty, $values:expr) => {
+            // SAFETY (each `new_unchecked`): the caller checked the type (above).
             if has_result {
-                let f = func.typed::<$params, (Scalar,)>(&context)?;
+                let f = unsafe { TypedFunc::<$params, (Scalar,)>::new_unchecked(*func) };
                 let (out,) = f.call(&mut context, $values)?;
                 unsafe { *result = out.0 };
             } else {
-                let f = func.typed::<$params, ()>(&context)?;
+                let f = unsafe { TypedFunc::<$params, ()>::new_unchecked(*func) };
                 f.call(&mut context, $values)?;
             }
         };
