@@ -319,10 +319,10 @@ def main():
         w("| load average (1 min) as each round began | %.2f to %.2f, median %.2f |"
           % (min(loads), max(loads), statistics.median(loads)))
     w("")
-    # bench/polyglot, bench/parallel, bench/async and bench/bytes write their
+    # bench/polyglot, bench/parallel, bench/async, bench/bytes and bench/live write their
     # sections into the document themselves; keep them.
     current = ROOT / "docs" / "BENCHMARKS.md"
-    for section in ("polyglot", "parallel", "async", "bytes"):
+    for section in ("polyglot", "parallel", "async", "bytes", "live"):
         kept = re.search(r"<!-- %s -->.*<!-- /%s -->" % (section, section), current.read_text(),
                          re.S) if current.exists() else None
         if kept:
