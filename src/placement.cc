@@ -544,8 +544,10 @@ enum class Change { add, remove, replace };
 Result<std::monostate> change(const std::shared_ptr<const detail::BindingState> &binding,
                               Change kind, const Plug *incoming, std::string_view id) {
   const detail::BindingState &state = *binding;
-  std::lock_guard lock(state.change_mutex);
+  // Opened before the lock and closed after it: closing it may release the
+  // roster this change retires, which runs destructors in its plugin.
   const detail::ReadSection section;
+  std::lock_guard lock(state.change_mutex);
   const detail::Roster &now = state.roster(section);
   const std::string named = "binding `" + state.package + "`";
   if (incoming != nullptr && id.empty())

@@ -62,6 +62,17 @@ template <typename T, typename E> T take(Result<T, E> result) {
   return result.ok();
 }
 
+// A relay (a fixture exporting `test:relay/run`), linked to `socket`, alone in
+// an exactly-one binding of `test:relay` as plugin `relay`.
+inline Binding relay_over(wasmtime::Engine &engine, const std::string &fixture,
+                          const Binding &socket) {
+  auto component = load(engine, fixture);
+  auto linked = take(Plugin(component).link(engine, wasmtime::component::Linker(engine), {socket}));
+  auto run = take(Interface::from_component(engine, component, "test:relay/run"));
+  return take(Binding::create("test:relay", {{"run", run}}, Cardinality::exactly_one,
+                              {{"relay", linked}}));
+}
+
 // A test whose plugins are the sockets' children (tests/sockets/child_*.wat),
 // in bindings of `test:child`.
 class ChildTest : public ::testing::Test {

@@ -81,14 +81,7 @@ protected:
   }
 
   // relay.wat, linked to `socket`, alone in a binding of its own.
-  Binding relay(const Binding &socket) {
-    auto component = load(engine, "live/relay.wat");
-    auto linked =
-        take(Plugin(component).link(engine, wasmtime::component::Linker(engine), {socket}));
-    auto run = take(Interface::from_component(engine, component, "test:relay/run"));
-    return take(Binding::create("test:relay", {{"run", run}}, Cardinality::exactly_one,
-                                {{"relay", linked}}));
-  }
+  Binding relay(const Binding &socket) { return relay_over(engine, "live/relay.wat", socket); }
 
   // "id=tag ..." for every plugin, ascending id.
   static std::string tags(const Binding &b, const char *function = "tag") {

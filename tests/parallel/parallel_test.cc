@@ -95,14 +95,7 @@ protected:
   }
 
   // The relay, linked to `socket`, alone in a binding of its own.
-  Binding relay(const Binding &socket) {
-    auto component = load(engine_, "parallel/relay.wat");
-    auto linked =
-        take(Plugin(component).link(engine_, wasmtime::component::Linker(engine_), {socket}));
-    auto run = take(Interface::from_component(engine_, component, "test:relay/run"));
-    return take(Binding::create("test:relay", {{"run", run}}, Cardinality::exactly_one,
-                                {{"relay", linked}}));
-  }
+  Binding relay(const Binding &socket) { return relay_over(engine_, "parallel/relay.wat", socket); }
 
   // "id: value" or "id: error message" per plugin, in the order given.
   static std::string outcome(const Result<DispatchResults, DispatchError> &results) {
