@@ -24,8 +24,8 @@ Binding providers(Cardinality cardinality, std::size_t count) {
   Binding::Plugs plugs;
   for (std::size_t i = 0; i < count; ++i)
     plugs.push_back({plugin_id(i), instantiate("provider.wat")});
-  return take(Binding::create("bench:provider", {{"api", provider_api()}}, cardinality,
-                              std::move(plugs)));
+  return take(
+      Binding::create("bench:provider", {{"api", provider_api()}}, cardinality, std::move(plugs)));
 }
 
 Binding consumer_of(const Binding &socket) {
@@ -102,8 +102,8 @@ void socket_u32(benchmark::State &state, bool changed) {
       take(Interface::from_component(engine(), fixture, "bench:consumer/run"));
   const Binding consumer = take(Binding::create(
       "bench:consumer", {{"run", run}}, Cardinality::exactly_one,
-      {{"consumer", take(Plugin(fixture).link(engine(), wasmtime::component::Linker(engine()),
-                                              {provider}))}}));
+      {{"consumer",
+        take(Plugin(fixture).link(engine(), wasmtime::component::Linker(engine()), {provider}))}}));
   const Val n(socket_calls);
   for (auto _ : state) {
     auto results = consumer.dispatch("run", "call-u32", {&n, 1});
@@ -114,7 +114,8 @@ void socket_u32(benchmark::State &state, bool changed) {
 
 const bool registered = [] {
   benchmark::RegisterBenchmark("live/replace_in_100", replace_in_100);
-  for (const auto &[name, changed] : {std::pair{"never_changed", false}, std::pair{"changed", true}}) {
+  for (const auto &[name, changed] :
+       {std::pair{"never_changed", false}, std::pair{"changed", true}}) {
     benchmark::RegisterBenchmark((std::string("live/host_u32/") + name).c_str(), host_u32, changed);
     benchmark::RegisterBenchmark((std::string("live/host_fan_out_100/") + name).c_str(),
                                  host_fan_out_100, changed);

@@ -204,8 +204,8 @@ Result<ArgumentHandles, DispatchError> read_handles(const BindingState &binding,
           }
           if (out.owner != nullptr && out.owner != owner)
             return DispatchError::invalid_resource_handle(
-                what() + "the handles belong to different plugins (`" + out.owner->id +
-                "` and `" + owner->id + "`)");
+                what() + "the handles belong to different plugins (`" + out.owner->id + "` and `" +
+                owner->id + "`)");
           out.owner = owner;
           out.uses.push_back({&value, rep.ok(), own});
           return std::nullopt;
@@ -619,8 +619,9 @@ const PlugState *Roster::by_key(std::uint32_t key) const noexcept {
 }
 
 const PlugState *Roster::by_id(std::string_view id) const noexcept {
-  auto it = std::lower_bound(plugs.begin(), plugs.end(), id,
-                             [](const PlugState &plug, std::string_view id) { return plug.id < id; });
+  auto it =
+      std::lower_bound(plugs.begin(), plugs.end(), id,
+                       [](const PlugState &plug, std::string_view id) { return plug.id < id; });
   return it != plugs.end() && it->id == id ? &*it : nullptr;
 }
 

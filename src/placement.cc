@@ -389,22 +389,22 @@ private:
 // exports it, against the binding's type (which the first plugin fixes when no
 // interface declared it), and shares what the reference plug's export found
 // out about it.
-std::optional<Error> Placement::check_export(
-    const std::string &id, const std::shared_ptr<const detail::ResourceNames> &names,
-    std::size_t index, const std::string &interface, const std::string &function,
-    detail::Export &placed) {
+std::optional<Error>
+Placement::check_export(const std::string &id,
+                        const std::shared_ptr<const detail::ResourceNames> &names,
+                        std::size_t index, const std::string &interface,
+                        const std::string &function, detail::Export &placed) {
   if (const detail::ExpectedType *fixed = expected(index); fixed == nullptr) {
     staged_[index].fix(placed.type, "as plugin `" + id + "` exports it", names);
   } else if (!detail::equivalent(*fixed->type, fixed->names.get(), fixed->handles, placed.type,
                                  names.get())) {
-    return Error(Error::Kind::link,
-                 detail::in_binding(state_, id) + ": `" + state_.path(interface) + "`.`" +
-                     function + "` is " +
-                     detail::named_type(state_, interface, placed.type, std::array{names.get()}) +
-                     ", expected " +
-                     detail::named_type(state_, interface, *fixed->type,
-                                        std::array{fixed->names.get()}) +
-                     " " + fixed->origin);
+    return Error(
+        Error::Kind::link,
+        detail::in_binding(state_, id) + ": `" + state_.path(interface) + "`.`" + function +
+            "` is " + detail::named_type(state_, interface, placed.type, std::array{names.get()}) +
+            ", expected " +
+            detail::named_type(state_, interface, *fixed->type, std::array{fixed->names.get()}) +
+            " " + fixed->origin);
   }
   if (!reference_) {
     detail::classify(placed);
@@ -564,10 +564,10 @@ Result<std::monostate> change(const std::shared_ptr<const detail::BindingState> 
   else if (kind == Change::remove)
     --count;
   if (!admits(state.cardinality, count))
-    return Error(Error::Kind::binding, named + " is " + std::string(to_string(state.cardinality)) +
-                                           ": " + (kind == Change::add ? "adding" : "removing") +
-                                           " plugin `" + std::string(id) + "` would leave it with " +
-                                           std::to_string(count) + " plugins");
+    return Error(Error::Kind::binding,
+                 named + " is " + std::string(to_string(state.cardinality)) + ": " +
+                     (kind == Change::add ? "adding" : "removing") + " plugin `" + std::string(id) +
+                     "` would leave it with " + std::to_string(count) + " plugins");
 
   std::optional<detail::PlugState> arriving;
   if (incoming != nullptr) {

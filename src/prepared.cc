@@ -93,9 +93,9 @@ Result<Outcomes, DispatchError> call_slot(const detail::BindingState &state, std
       continue;
     if (owner != nullptr && owner->key != plug.key) {
       if (!method || only != nullptr)
-        outcomes.push_back({plug.id, CallResult(DispatchError::invalid_resource_handle(
-                                         "the handles passed belong to plugin `" + owner->id +
-                                         "`"))});
+        outcomes.push_back(
+            {plug.id, CallResult(DispatchError::invalid_resource_handle(
+                          "the handles passed belong to plugin `" + owner->id + "`"))});
       continue;
     }
     // The arguments were checked above (call() still checks their count).

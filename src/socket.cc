@@ -284,9 +284,9 @@ struct SocketFunction {
       if (refused)
         return outcome(plug, *refused);
       if (handles && handles->owner != nullptr && handles->owner->key != plug.key)
-        return outcome(
-            plug, DispatchError::invalid_resource_handle("the handles passed belong to plugin `" +
-                                                         handles->owner->id + "`"));
+        return outcome(plug,
+                       DispatchError::invalid_resource_handle(
+                           "the handles passed belong to plugin `" + handles->owner->id + "`"));
       return outcome(plug, in, side, handles ? &*handles : nullptr);
     };
 

@@ -69,8 +69,8 @@ inline Binding relay_over(wasmtime::Engine &engine, const std::string &fixture,
   auto component = load(engine, fixture);
   auto linked = take(Plugin(component).link(engine, wasmtime::component::Linker(engine), {socket}));
   auto run = take(Interface::from_component(engine, component, "test:relay/run"));
-  return take(Binding::create("test:relay", {{"run", run}}, Cardinality::exactly_one,
-                              {{"relay", linked}}));
+  return take(
+      Binding::create("test:relay", {{"run", run}}, Cardinality::exactly_one, {{"relay", linked}}));
 }
 
 // A test whose plugins are the sockets' children (tests/sockets/child_*.wat),

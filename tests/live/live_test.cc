@@ -66,16 +66,18 @@ protected:
   }
 
   wasmtime::component::Component tagged_component(std::uint32_t tag) {
-    return take(compile_component(engine,
-                                  fixture_text("live/tagged.wat", "(global $tag i32 (i32.const 0))",
-                                               "(global $tag i32 (i32.const " +
-                                                   std::to_string(tag) + "))"),
-                                  "tagged.wat"));
+    return take(
+        compile_component(engine,
+                          fixture_text("live/tagged.wat", "(global $tag i32 (i32.const 0))",
+                                       "(global $tag i32 (i32.const " + std::to_string(tag) + "))"),
+                          "tagged.wat"));
   }
   PluginInstance tagged(std::uint32_t tag) {
     return take(Plugin(tagged_component(tag)).instantiate(engine, linker));
   }
-  Interface api() { return take(Interface::from_component(engine, tagged_component(0), "test:live/api")); }
+  Interface api() {
+    return take(Interface::from_component(engine, tagged_component(0), "test:live/api"));
+  }
   Binding binding(Binding::Plugs plugs, Cardinality cardinality = Cardinality::any) {
     return take(Binding::create("test:live", {{"api", api()}}, cardinality, std::move(plugs)));
   }
@@ -215,9 +217,8 @@ TEST_F(Live, CardinalityHoldsAfterEveryChange) {
 // fixes them; a later plugin is checked against the first one's, and a refused
 // plugin fixes nothing.
 TEST_F(Live, TheFirstPluginAddedFixesTheTypesOfAnEmptyBinding) {
-  auto b = take(Binding::create("test:live",
-                                {{"api", Interface().function("tag").function("gated")}},
-                                Cardinality::any, {}));
+  auto b = take(Binding::create(
+      "test:live", {{"api", Interface().function("tag").function("gated")}}, Cardinality::any, {}));
   EXPECT_EQ(b.function_type("api", "tag"), nullptr);
   auto other = take(Plugin(load(engine, "live/other.wat")).instantiate(engine, linker));
   ASSERT_TRUE(b.add({"s", other}));
@@ -248,9 +249,10 @@ TEST_F(Live, ACallRunningInAReplacedPluginFinishesThere) {
 class LiveResources : public Live {
 protected:
   Binding counters_binding(Binding::Plugs plugs) {
-    auto interface = take(Interface::from_component(engine, counters(engine, 0), "test:res/counters"));
-    return take(Binding::create("test:res", {{"counters", interface}}, Cardinality::any,
-                                std::move(plugs)));
+    auto interface =
+        take(Interface::from_component(engine, counters(engine, 0), "test:res/counters"));
+    return take(
+        Binding::create("test:res", {{"counters", interface}}, Cardinality::any, std::move(plugs)));
   }
   PluginInstance counter_plugin(std::uint32_t tag) {
     return take(Plugin(counters(engine, tag)).instantiate(engine, linker));

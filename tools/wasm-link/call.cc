@@ -169,7 +169,8 @@ int call_in(const Graph &graph, const Manifest &manifest, const std::string &tar
             const Options &options) {
   auto target = manifest_target(target_text);
   if (!target)
-    return fail(Exit::usage, "expected <binding>/<interface>.<function>, found `" + target_text + "`");
+    return fail(Exit::usage,
+                "expected <binding>/<interface>.<function>, found `" + target_text + "`");
   Timer timer(false);
   return call_target(graph, &manifest, *target, args, plugin, options, timer);
 }

@@ -103,7 +103,7 @@ Stamp stamp_of(const std::filesystem::path &file) {
 
 // A plugin of the shell's graph: where it comes from, and where it is now.
 struct Placed {
-  PluginSpec spec; // its manifest's, or, for one added here, only its component
+  PluginSpec spec;                // its manifest's, or, for one added here, only its component
   std::set<std::string> bindings; // the graph's bindings it is in now
   Stamp stamp;                    // its component file when last loaded
 };
@@ -135,8 +135,8 @@ public:
         break;
       std::lock_guard lock(mutex_);
       if (!*read) {
-        fail(Exit::usage, "a line of more than " + std::to_string(max_line_bytes) +
-                              " bytes was not read");
+        fail(Exit::usage,
+             "a line of more than " + std::to_string(max_line_bytes) + " bytes was not read");
         continue;
       }
       if (!command(line))
@@ -223,11 +223,11 @@ private:
       if (wants(3, "add <plugin> <binding> <component>"))
         add(words[1], words[2], words[3]);
     } else {
-      fail(Exit::usage, "unknown command `" + name + "`" +
-                            alternatives(name, {"add", "call", "graph", "help", "quit", "reload",
-                                                "remove"},
-                                         "commands") +
-                            "; `help` lists them");
+      fail(Exit::usage,
+           "unknown command `" + name + "`" +
+               alternatives(name, {"add", "call", "graph", "help", "quit", "reload", "remove"},
+                            "commands") +
+               "; `help` lists them");
     }
     return true;
   }
