@@ -4,6 +4,7 @@
 // reloaded by itself.
 #include "commands.hh"
 #include "output.hh"
+#include "shell_line.hh"
 
 #include <condition_variable>
 #include <cstdio>
@@ -34,53 +35,6 @@ constexpr const char *help_text = R"(commands:
   help                      this
   quit                      end the shell (so does the end of the input)
 )";
-
-// A line longer than this is refused (and read to its end): input is not trusted.
-constexpr std::size_t max_line_bytes = std::size_t(1) << 20;
-
-// The words of a command line: split at spaces, except inside double-quoted
-// strings, single-quoted chars and brackets, so that a WAVE value is one word.
-Result<std::vector<std::string>, std::string> split_words(std::string_view line) {
-  std::vector<std::string> words;
-  std::string word;
-  std::size_t depth = 0;
-  char quote = 0;
-  bool escaped = false, in_word = false;
-  for (char c : line) {
-    if (quote != 0) {
-      word += c;
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == quote)
-        quote = 0;
-      continue;
-    }
-    if ((c == ' ' || c == '\t') && depth == 0) {
-      if (in_word)
-        words.push_back(std::move(word));
-      word.clear();
-      in_word = false;
-      continue;
-    }
-    in_word = true;
-    word += c;
-    if (c == '"' || c == '\'')
-      quote = c;
-    else if (c == '[' || c == '{' || c == '(')
-      ++depth;
-    else if ((c == ']' || c == '}' || c == ')') && depth > 0)
-      --depth;
-  }
-  if (quote != 0)
-    return std::string("a quoted value is not closed");
-  if (depth != 0)
-    return std::string("a bracket is not closed");
-  if (in_word)
-    words.push_back(std::move(word));
-  return words;
-}
 
 // What a file is now, to tell that it changed.
 struct Stamp {
@@ -174,19 +128,7 @@ private:
 
   // Runs one command line; false for `quit`.
   bool command(const std::string &line) {
-    // Echoed in answers, a control character could drive the terminal (an
-    // escape sequence); WAVE writes them escaped, so a command needs none.
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const auto c = static_cast<unsigned char>(line[i]);
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        static constexpr char digits[] = "0123456789abcdef";
-        fail(Exit::usage, std::string("the line holds a control character (byte 0x") +
-                              digits[c >> 4] + digits[c & 15] + " at column " +
-                              std::to_string(i + 1) + ")");
-        return true;
-      }
-    }
-    auto split = split_words(line);
+    auto split = command_words(line);
     if (!split) {
       fail(Exit::usage, split.err());
       return true;
