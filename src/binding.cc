@@ -6,8 +6,6 @@
 #include "unicode.hh"
 
 #include <algorithm>
-#include <array>
-#include <bit>
 #include <map>
 #include <set>
 #include <thread>
@@ -242,85 +240,6 @@ bool sync_first(const FuncHandle &target, const PluginState &plugin) {
   return !target.lifted_async && !plugin.async_entry;
 }
 
-// A scalar as wasm_link_component_func_call_scalars takes it.
-std::uint64_t scalar_bits(const Val &value) {
-  const wasmtime_component_val_t &raw = *Val::to_capi(&value);
-  auto extended = [](std::int64_t v) { return static_cast<std::uint64_t>(v); };
-  switch (raw.kind) {
-  case WASMTIME_COMPONENT_BOOL:
-    return raw.of.boolean ? 1 : 0;
-  case WASMTIME_COMPONENT_S8:
-    return extended(raw.of.s8);
-  case WASMTIME_COMPONENT_U8:
-    return raw.of.u8;
-  case WASMTIME_COMPONENT_S16:
-    return extended(raw.of.s16);
-  case WASMTIME_COMPONENT_U16:
-    return raw.of.u16;
-  case WASMTIME_COMPONENT_S32:
-    return extended(raw.of.s32);
-  case WASMTIME_COMPONENT_U32:
-    return raw.of.u32;
-  case WASMTIME_COMPONENT_S64:
-    return extended(raw.of.s64);
-  case WASMTIME_COMPONENT_U64:
-    return raw.of.u64;
-  case WASMTIME_COMPONENT_F32:
-    return std::bit_cast<std::uint32_t>(raw.of.f32);
-  case WASMTIME_COMPONENT_F64:
-    return std::bit_cast<std::uint64_t>(raw.of.f64);
-  default: // WASMTIME_COMPONENT_CHAR: the arguments were checked against scalar types
-    return raw.of.character;
-  }
-}
-
-// The shim's 64 bits as a Val of scalar kind `kind`.
-Val scalar_value(wasmtime_component_valtype_kind_t kind, std::uint64_t bits) {
-  switch (kind) {
-  case WASMTIME_COMPONENT_VALTYPE_BOOL:
-    return Val(bits != 0);
-  case WASMTIME_COMPONENT_VALTYPE_S8:
-    return Val(static_cast<std::int8_t>(bits));
-  case WASMTIME_COMPONENT_VALTYPE_U8:
-    return Val(static_cast<std::uint8_t>(bits));
-  case WASMTIME_COMPONENT_VALTYPE_S16:
-    return Val(static_cast<std::int16_t>(bits));
-  case WASMTIME_COMPONENT_VALTYPE_U16:
-    return Val(static_cast<std::uint16_t>(bits));
-  case WASMTIME_COMPONENT_VALTYPE_S32:
-    return Val(static_cast<std::int32_t>(bits));
-  case WASMTIME_COMPONENT_VALTYPE_U32:
-    return Val(static_cast<std::uint32_t>(bits));
-  case WASMTIME_COMPONENT_VALTYPE_S64:
-    return Val(static_cast<std::int64_t>(bits));
-  case WASMTIME_COMPONENT_VALTYPE_U64:
-    return Val(bits);
-  case WASMTIME_COMPONENT_VALTYPE_F32:
-    return Val(std::bit_cast<float>(static_cast<std::uint32_t>(bits)));
-  case WASMTIME_COMPONENT_VALTYPE_F64:
-    return Val(std::bit_cast<double>(bits));
-  default: // WASMTIME_COMPONENT_VALTYPE_CHAR
-    return Val::char_(static_cast<std::uint32_t>(bits));
-  }
-}
-
-// The scalar path of invoke (Export::scalar): `args` were checked against the
-// export's parameter types.
-wasmtime::Result<std::monostate> invoke_scalars(const Export &exported, const FuncHandle &target,
-                                                wasmtime::Store::Context store,
-                                                std::span<const Val> args, std::span<Val> results) {
-  std::array<std::uint64_t, 4> bits{};
-  for (std::size_t i = 0; i < args.size(); ++i)
-    bits[i] = scalar_bits(args[i]);
-  std::uint64_t out = 0;
-  if (wasmtime_error_t *error = wasm_link_component_func_call_scalars(
-          target.func.capi(), store.capi(), bits.data(), args.size(), &out, exported.has_result))
-    return wasmtime::Error(error);
-  if (exported.has_result)
-    results[0] = scalar_value(exported.result_kind, out);
-  return std::monostate();
-}
-
 // Calls the export, which the caller holds the plugin's lock for. Wasmtime's
 // sync call is cheaper and needs no event loop, but refuses, before running
 // anything, an export lifted with the `async` option (which the type does not
@@ -332,8 +251,8 @@ wasmtime::Result<std::monostate> invoke(const Export &exported, const FuncHandle
                                         std::span<Val> results) {
   wasmtime::Store::Context store = plugin.store.context();
   if (sync_first(target, plugin)) {
-    auto called = exported.scalar && args.size() == exported.params.size()
-                      ? invoke_scalars(exported, target, store, args, results)
+    auto called = exported.flat && args.size() == exported.params.size()
+                      ? call_flat(*exported.flat, target.func, store, args, results)
                       : target.func.call(store, wasmtime::Span<const Val>(args.data(), args.size()),
                                          wasmtime::Span<Val>(results.data(), results.size()));
     if (called || !refused_sync(called.err(), target, plugin))

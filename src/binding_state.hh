@@ -4,6 +4,7 @@
 #pragma once
 
 #include "fan_out.hh"
+#include "flat_call.hh"
 #include "plugin_state.hh"
 #include "read_section.hh"
 #include "resources.hh"
@@ -34,11 +35,11 @@ struct Export {
   bool has_result;
   bool wraps_result;      // the result can hold handles, which are wrapped
   bool unwraps_arguments; // some parameter can hold handles
-  // At most four parameters and at most one result, all scalars (bool,
-  // integers, floats, char): the call takes Wasmtime's typed path (see
-  // wasm_link_component_func_call_scalars), and the result is of `result_kind`.
-  bool scalar = false;
-  wasmtime_component_valtype_kind_t result_kind = 0;
+  // Parameters and result of scalars, records and tuples, flattening to at
+  // most 16 core values (the result to one, or to bytes in memory): calls take
+  // Wasmtime's typed path without dynamic values (src/flat_call.hh). Null for
+  // others; shared by the plugins of a binding, like `checks`.
+  std::shared_ptr<const FlatCall> flat;
   // A future, stream or error-context type in the signature: such calls are refused.
   std::optional<std::string> unsupported;
   // The parameters' types read once, for checking host arguments; shared by

@@ -115,6 +115,7 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
              .has_result = type.result().has_value(),
              .wraps_result = false,
              .unwraps_arguments = false,
+             .flat = nullptr,
              .unsupported = std::nullopt,
              .checks = nullptr};
   for (std::size_t i = 0; i < type.param_count(); ++i) {
@@ -124,20 +125,8 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
   return out;
 }
 
-bool is_scalar(const ValType &type) {
-  return type.kind() <= WASMTIME_COMPONENT_VALTYPE_CHAR;
-}
-
-// Whether `target` takes the scalar path (Export::scalar).
-bool scalar_call(const Export &target) {
-  const auto result = target.type.result();
-  return target.params.size() <= 4 && (!result || is_scalar(*result)) &&
-         std::all_of(target.params.begin(), target.params.end(),
-                     [](const auto &param) { return is_scalar(param.second); });
-}
-
 // What calls of `target` need beyond the call: wrapping, unwrapping, refusal,
-// the scalar path. Equivalent exports of other plugins have the same answers.
+// the flat path. Equivalent exports of other plugins have the same answers.
 void classify(Export &target) {
   auto checks = std::make_shared<std::vector<TypeCheck>>();
   for (const auto &[_, type] : target.params)
@@ -145,8 +134,7 @@ void classify(Export &target) {
   target.checks = std::move(checks);
   const auto result = target.type.result();
   target.wraps_result = result && holds_handles(*result);
-  target.scalar = scalar_call(target);
-  target.result_kind = result ? result->kind() : 0;
+  target.flat = flat_call(target.type);
   target.unsupported = result ? unsupported_part(*result) : std::nullopt;
   for (const auto &[_, type] : target.params) {
     target.unwraps_arguments = target.unwraps_arguments || holds_handles(type);
@@ -413,8 +401,7 @@ Placement::check_export(const std::string &id,
     placed.wraps_result = reference.wraps_result;
     placed.unwraps_arguments = reference.unwraps_arguments;
     placed.unsupported = reference.unsupported;
-    placed.scalar = reference.scalar;
-    placed.result_kind = reference.result_kind;
+    placed.flat = reference.flat;
     placed.checks = reference.checks;
   }
   return std::nullopt;

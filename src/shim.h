@@ -14,6 +14,7 @@
 #include <wasmtime/component/val.h>
 #include <wasmtime/error.h>
 #include <wasmtime/store.h>
+#include <wasmtime/val.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -96,22 +97,36 @@ wasm_link_component_func_call_bytes(const wasmtime_component_func_t *func,
                                     size_t input_len, bool input_is_string, bool output_is_string,
                                     void (*output)(void *, const uint8_t *, size_t), void *data);
 
-/* Calls `func`, whose `nargs` parameters (at most 4) and result (one when
- * `has_result`, else none) are all scalars (bool, integers, floats, char),
- * through Wasmtime's typed call, without a dynamic value per argument or result.
- * Each value is 64 bits: integers sign- or zero-extended by their type, floats
- * as their bits, bool as 0 or 1, char as its code point. A code point that is
- * not a Unicode scalar value is an error before the guest runs; so are a store
- * that must be entered asynchronously and an export lifted with the `async`
- * option, with the messages the C API's call gives. `func` must have the type
- * given (`nargs` scalar parameters; a scalar result when `has_result`), which
- * is not checked here: the runtime reads it from the component's type when it
- * places the plugin (Export::scalar), and Wasmtime's `typed` would check it
- * again on every call. */
-wasmtime_error_t *wasm_link_component_func_call_scalars(const wasmtime_component_func_t *func,
-                                                        wasmtime_context_t *context,
-                                                        const uint64_t *args, size_t nargs,
-                                                        uint64_t *result, bool has_result);
+/* How wasm_link_component_func_call_flat gives a function's result. */
+typedef enum wasm_link_flat_result_t {
+  WASM_LINK_FLAT_RESULT_NONE = 0,   /* the function has no result */
+  WASM_LINK_FLAT_RESULT_FLAT = 1,   /* one core value, to `*flat_result` */
+  WASM_LINK_FLAT_RESULT_MEMORY = 2, /* `memory_size` bytes, to `memory_result` */
+} wasm_link_flat_result_t;
+
+/* The most core values wasm_link_component_func_call_flat takes. */
+#define WASM_LINK_FLAT_PARAMS_MAX 16
+
+/* Calls `func` with the `nargs` (at most 16) core values its parameters
+ * flatten to in the canonical ABI (`args`), through Wasmtime's typed call:
+ * no dynamic value per argument, field or result. The result comes back as
+ * `result` says: one core value to `*flat_result`, or the `memory_size` bytes
+ * at the guest's return pointer, copied to `memory_result` before the
+ * function's post-return runs. A return pointer not aligned to `memory_align`
+ * (a power of two) or not within the guest's memory is an error with the
+ * message of Wasmtime's own lift; a store that must be entered asynchronously
+ * and an export lifted with the `async` option are errors before the guest
+ * runs, with the messages the C API's call gives. `func` must have the type
+ * this describes, which is not checked here: its parameters flatten to exactly
+ * `nargs` values of the kinds in `args`, and its result to one core value or to
+ * `memory_size` bytes holding no pointer. The runtime reads that from the
+ * component's type when it places the plugin (Export::flat), and Wasmtime's
+ * `typed` would check it again on every call. */
+wasmtime_error_t *wasm_link_component_func_call_flat(
+    const wasmtime_component_func_t *func, wasmtime_context_t *context,
+    const wasmtime_val_raw_t *args, size_t nargs, wasm_link_flat_result_t result,
+    wasmtime_val_raw_t *flat_result, uint8_t *memory_result, size_t memory_size,
+    size_t memory_align);
 
 /* Where the compiled image of `component` starts in memory: the same for every
  * copy of one compiled component (wasmtime_component_clone shares it), and

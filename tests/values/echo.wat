@@ -4,7 +4,10 @@
 ;; in consecutive 4-byte slots of a return area when the result is returned
 ;; through memory. `calls` counts the echo calls that reached the guest. `mix`
 ;; and `sum5` add their scalars; the `to-*` functions lift the guest's i32 as
-;; their result types do.
+;; their result types do. `echo-fields`, `echo-pair` and `echo-nest` store
+;; their flat parameters at the canonical ABI's offsets of their types; `at`
+;; returns the pointer it is given as a `fields` result; `pick-c` takes more
+;; than 16 flat values, so its parameters come in memory.
 (component
   (core module $m
     (memory (export "memory") 1)
@@ -49,6 +52,38 @@
       (i32.store (i32.const 32) (local.get 4))
       (i32.store (i32.const 36) (local.get 5))
       (i32.const 16))
+    ;; `fields`: u8 at 0, u16 at 2, u32 at 4, u64 at 8, s32 at 16, s64 at 24,
+    ;; f32 at 32, f64 at 40 (48 bytes, aligned to 8), here at 64.
+    (func (export "store-fields") (param i32 i32 i32 i64 i32 i64 f32 f64) (result i32)
+      (call $count)
+      (i32.store8 (i32.const 64) (local.get 0))
+      (i32.store16 (i32.const 66) (local.get 1))
+      (i32.store (i32.const 68) (local.get 2))
+      (i64.store (i32.const 72) (local.get 3))
+      (i32.store (i32.const 80) (local.get 4))
+      (i64.store (i32.const 88) (local.get 5))
+      (f32.store (i32.const 96) (local.get 6))
+      (f64.store (i32.const 104) (local.get 7))
+      (i32.const 64))
+    ;; tuple<bool, char>: the bool's byte at 0, the char at 4, here at 128.
+    (func (export "store-pair") (param i32 i32) (result i32)
+      (call $count)
+      (i32.store8 (i32.const 128) (local.get 0))
+      (i32.store (i32.const 132) (local.get 1))
+      (i32.const 128))
+    ;; `nest`: s16 at 0 and u8 at 2 (the tuple, 4 bytes with its padding), u8
+    ;; at 4, f32 at 8, here at 144.
+    (func (export "store-nest") (param i32 i32 i32 f32) (result i32)
+      (call $count)
+      (i32.store16 (i32.const 144) (local.get 0))
+      (i32.store8 (i32.const 146) (local.get 1))
+      (i32.store8 (i32.const 148) (local.get 2))
+      (f32.store (i32.const 152) (local.get 3))
+      (i32.const 144))
+    ;; Two `fields` at 0 and 48 and a u8 at 96 of the parameters' memory: the u8.
+    (func (export "third") (param i32) (result i32)
+      (call $count)
+      (i32.load8_u (i32.add (local.get 0) (i32.const 96))))
     (func (export "nothing") (param i32) (call $count))
     (func (export "trap") (result i32) unreachable)
     ;; a + b + c + d, each widened to f64.
@@ -69,6 +104,10 @@
   (type $shape (variant (case "empty") (case "count" u32) (case "named" string)))
   (type $color (enum "red" "green" "blue"))
   (type $access (flags "read" "write" "exec"))
+  (type $fields (record (field "a" u8) (field "b" u16) (field "c" u32) (field "d" u64)
+                        (field "e" s32) (field "f" s64) (field "g" f32) (field "h" f64)))
+  (type $nest (record (field "inner" (tuple s16 u8)) (field "last" u8) (field "f" f32)))
+  (type $wrap (record (field "v" u64)))
 
   (func $bool (param "v" bool) (result bool) (canon lift (core func $i "id32")))
   (func $s8 (param "v" s8) (result s8) (canon lift (core func $i "id32")))
@@ -104,6 +143,18 @@
   (func $flags (param "v" $access) (result $access) (canon lift (core func $i "id32")))
   (func $map (param "v" (map string u32)) (result (map string u32))
     (canon lift (core func $i "store2") (memory $memory) (realloc $realloc)))
+  (func $fields (param "v" $fields) (result $fields)
+    (canon lift (core func $i "store-fields") (memory $memory)))
+  (func $pair (param "v" (tuple bool char)) (result (tuple bool char))
+    (canon lift (core func $i "store-pair") (memory $memory)))
+  (func $to-pair (param "a" u32) (param "b" u32) (result (tuple bool char))
+    (canon lift (core func $i "store-pair") (memory $memory)))
+  (func $nest (param "v" $nest) (result $nest)
+    (canon lift (core func $i "store-nest") (memory $memory)))
+  (func $wrap (param "v" $wrap) (result $wrap) (canon lift (core func $i "id64")))
+  (func $at (param "p" u32) (result $fields) (canon lift (core func $i "id32") (memory $memory)))
+  (func $pick-c (param "a" $fields) (param "b" $fields) (param "c" u8) (result u8)
+    (canon lift (core func $i "third") (memory $memory) (realloc $realloc)))
   (func $nothing (param "v" u32) (canon lift (core func $i "nothing")))
   (func $mix (param "a" u8) (param "b" s64) (param "c" f32) (param "d" char) (result f64)
     (canon lift (core func $i "mix4")))
@@ -123,6 +174,9 @@
     (export "shape" (type $shape))
     (export "color" (type $color))
     (export "access" (type $access))
+    (export "fields" (type $fields))
+    (export "nest" (type $nest))
+    (export "wrap" (type $wrap))
     (export "echo-bool" (func $bool))
     (export "echo-s8" (func $s8))
     (export "echo-u8" (func $u8))
@@ -147,6 +201,13 @@
     (export "echo-result" (func $result))
     (export "echo-flags" (func $flags))
     (export "echo-map" (func $map))
+    (export "echo-fields" (func $fields))
+    (export "echo-pair" (func $pair))
+    (export "to-pair" (func $to-pair))
+    (export "echo-nest" (func $nest))
+    (export "echo-wrap" (func $wrap))
+    (export "at" (func $at))
+    (export "pick-c" (func $pick-c))
     (export "take-u32" (func $nothing))
     (export "mix" (func $mix))
     (export "sum5" (func $sum5))

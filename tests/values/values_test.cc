@@ -78,6 +78,19 @@ Val big_bytes(std::size_t n) {
   return List(std::move(bytes));
 }
 
+// A value of the fixture's `fields` record.
+Val fields(std::uint8_t a, std::uint16_t b, std::uint32_t c, std::uint64_t d, std::int32_t e,
+           std::int64_t f, float g, double h) {
+  return Record({{"a", Val(a)},
+                 {"b", Val(b)},
+                 {"c", Val(c)},
+                 {"d", Val(d)},
+                 {"e", Val(e)},
+                 {"f", Val(f)},
+                 {"g", Val(g)},
+                 {"h", Val(h)}});
+}
+
 std::vector<RoundTrip> round_trips() {
   return {
       {"echo-bool", Val(true), "true"},
@@ -140,6 +153,23 @@ std::vector<RoundTrip> round_trips() {
       {"echo-map", Map({{Val::string("a"), Val(1u)}, {Val::string("b"), Val(2u)}}),
        "[(\"a\", 1), (\"b\", 2)]"},
       {"echo-map", Map(std::vector<std::pair<Val, Val>>{}), "[]"},
+      // Records and tuples of scalars take the flat path (Export::flat).
+      {"echo-fields",
+       fields(255, 65535, 4294967295u, 18446744073709551615u, -2147483648,
+              std::numeric_limits<std::int64_t>::min(), -1.5f, 2.5),
+       "{a: 255, b: 65535, c: 4294967295, d: 18446744073709551615, e: -2147483648, "
+       "f: -9223372036854775808, g: -1.5, h: 2.5}"},
+      {"echo-fields", fields(0, 1, 2, 3, 4, 5, 0.0f, -0.0),
+       "{a: 0, b: 1, c: 2, d: 3, e: 4, f: 5, g: 0, h: -0}"},
+      {"echo-pair", Tuple({Val(true), Val::char_(0x1F600)}), "(true, '😀')"},
+      {"echo-pair", Tuple({Val(false), Val::char_(U'a')}), "(false, 'a')"},
+      {"echo-nest",
+       Record({{"inner", Tuple({Val(std::int16_t{-300}), Val(std::uint8_t{200})})},
+               {"last", Val(std::uint8_t{7})},
+               {"f", Val(0.25f)}}),
+       "{inner: (-300, 200), last: 7, f: 0.25}"},
+      {"echo-wrap", Record({{"v", Val(std::uint64_t{18446744073709551615u})}}),
+       "{v: 18446744073709551615}"},
   };
 }
 
@@ -154,21 +184,25 @@ TEST_F(Echo, EveryValueTypeRoundTrips) {
   }
 }
 
-// Functions of at most four scalar parameters and at most one scalar result
-// take Wasmtime's typed path (Export::scalar), others the dynamic one; both
-// lift and lower alike.
-TEST_F(Echo, ScalarSignaturesTakeTheTypedPathWithTheSameValues) {
+// Functions of scalars, and records and tuples of them, that flatten to at
+// most 16 core values (a result to one, or to bytes in memory) take Wasmtime's
+// typed path without dynamic values (Export::flat), others the dynamic one;
+// both lift and lower alike, and fail alike.
+TEST_F(Echo, FlatSignaturesTakeTheTypedPathWithTheSameValues) {
   const auto state = detail::share(*binding_);
-  auto scalar = [&](std::string_view function) {
+  auto flat = [&](std::string_view function) {
     const auto slot = take(state->slot_of("echo", function)).index;
     const detail::ReadSection section;
-    return state->roster(section).plugs.front().export_of(slot).scalar;
+    return state->roster(section).plugs.front().export_of(slot).flat != nullptr;
   };
-  for (const auto *function : {"echo-bool", "echo-s8", "echo-u64", "echo-f32", "echo-char", "mix",
-                               "take-u32", "calls", "to-char"})
-    EXPECT_TRUE(scalar(function)) << function;
-  for (const auto *function : {"sum5", "echo-string", "echo-enum", "echo-flags", "echo-option"})
-    EXPECT_FALSE(scalar(function)) << function;
+  for (const auto *function :
+       {"echo-bool", "echo-s8", "echo-u64", "echo-f32", "echo-char", "mix", "sum5", "take-u32",
+        "calls", "to-char", "echo-fields", "echo-pair", "to-pair", "echo-nest", "echo-wrap", "at"})
+    EXPECT_TRUE(flat(function)) << function;
+  // Strings, variants and more than 16 flat values (pick-c: 17) take the dynamic path.
+  for (const auto *function : {"echo-string", "echo-record", "echo-tuple", "echo-enum",
+                               "echo-flags", "echo-option", "pick-c"})
+    EXPECT_FALSE(flat(function)) << function;
 
   auto value = [&](std::string_view function, std::vector<Val> args) {
     CallResult result = call(function, std::move(args));
@@ -190,6 +224,52 @@ TEST_F(Echo, ScalarSignaturesTakeTheTypedPathWithTheSameValues) {
   EXPECT_EQ(value("mix", {Val(1u), Val(std::int64_t{1}), Val(1.0f), Val::char_(U'A')}),
             "error: invalid-argument-list (plugin `echo`, `test:values/echo`.`mix`: argument 0 "
             "`a`: expected u8, found u32)");
+
+  // From memory: a bool is any byte but 0, a char must be a scalar value.
+  EXPECT_EQ(value("to-pair", {Val(0x302u), Val(0x41u)}), "(true, 'A')");
+  EXPECT_EQ(value("to-pair", {Val(0u), Val(0x10ffffu)}), "(false, '\xF4\x8F\xBF\xBF')");
+  EXPECT_EQ(value("to-pair", {Val(1u), Val(0xdfffu)}),
+            "error: runtime-exception: converted integer out of range for `char`");
+  // The result is read at the pointer the guest returns, which must be aligned
+  // and within its memory: the errors of Wasmtime's own lift.
+  ASSERT_EQ(value("echo-fields", {fields(1, 2, 3, 4, 5, 6, 7.0f, 8.0)}),
+            "{a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8}");
+  EXPECT_EQ(value("at", {Val(64u)}), "{a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8}");
+  EXPECT_EQ(value("at", {Val(68u)}), "error: runtime-exception: return pointer not aligned");
+  EXPECT_EQ(value("at", {Val(65536u - 40)}),
+            "error: runtime-exception: pointer out of bounds of memory");
+  EXPECT_EQ(value("at", {Val(65536u - 48)}), "{a: 0, b: 0, c: 0, d: 0, e: 0, f: 0, g: 0, h: 0}");
+  // More than 16 flat values: through memory, on the dynamic path.
+  EXPECT_EQ(value("pick-c", {fields(1, 2, 3, 4, 5, 6, 7.0f, 8.0),
+                             fields(1, 2, 3, 4, 5, 6, 7.0f, 8.0), Val(std::uint8_t{77})}),
+            "77");
+  // Arguments are checked as on every path.
+  EXPECT_EQ(value("echo-pair", {Tuple({Val(1u), Val::char_(U'a')})}),
+            "error: invalid-argument-list (plugin `echo`, `test:values/echo`.`echo-pair`: argument "
+            "0 `v`: element 0: expected bool, found u32)");
+}
+
+// A flat call that returns through memory can run inside another: a relay's
+// `outer` gets a record through memory from its socket before it returns its
+// own. Each result is copied to its own call's place.
+TEST_F(Echo, FlatResultsInMemoryNest) {
+  const Binding relay = relay_over(*engine_, "values/nested.wat", *binding_);
+  {
+    const auto state = detail::share(relay);
+    const auto slot = take(state->slot_of("run", "outer")).index;
+    const detail::ReadSection section;
+    ASSERT_NE(state->roster(section).plugs.front().export_of(slot).flat, nullptr);
+  }
+  for (std::uint8_t x : {10, 100}) {
+    const std::vector<Val> args{Val(x)};
+    auto results = take(relay.dispatch("run", "outer", args));
+    ASSERT_EQ(results.size(), 1u);
+    ASSERT_TRUE(results[0].result) << results[0].result.err_ref().message();
+    EXPECT_EQ(to_string(*results[0].result.ok_ref()),
+              "{a: " + std::to_string(static_cast<std::uint8_t>(2 * (x + 1))) +
+                  ", b: 20, c: 30, d: 40, e: -50, f: -60, g: 7.5, h: 8.25}");
+  }
+  EXPECT_EQ(calls(), 2u); // each outer call reached echo-fields once
 }
 
 // The UTF-8 check skips ASCII in blocks of 32 and 8 bytes: a bad or a
@@ -235,7 +315,7 @@ TEST_F(Echo, UnknownFunctionIsInvalidFunction) {
 TEST_F(Echo, TrapIsRuntimeExceptionWithWasmtimesMessage) {
   expect_error(call("trap", {}), DispatchError::Kind::runtime_exception,
                "runtime-exception: error while executing at wasm backtrace:\n"
-               "    0:    0x1df - m!<wasm function 11>\n"
+               "    0:    0x2bf - m!<wasm function 15>\n"
                "\n"
                "Caused by:\n"
                "    wasm trap: wasm `unreachable` instruction executed");

@@ -614,75 +614,54 @@ pub unsafe extern "C" fn wasm_link_component_func_call_bytes(
 }
 
 // ---------------------------------------------------------------------------
-// Scalar calls: a function whose parameters (at most four) and result (at most
-// one) are all scalars (bool, integers, floats, char) called through Wasmtime's
-// typed path, without a dynamic value per argument or result.
+// Flat calls: a function whose parameters flatten to at most 16 core values and
+// whose result holds no pointer (scalars, and records and tuples of them),
+// called through Wasmtime's typed call with the core values the caller lowered,
+// without a dynamic value per argument, field or result.
 
 use wasmtime::component::__internal::{
     CanonicalAbiInfo, InstanceType, InterfaceType, LiftContext, LowerContext,
 };
-use wasmtime::component::{ComponentType, Lift, Lower, TypedFunc, WasmList, WasmStr};
+use wasmtime::component::{
+    ComponentNamedList, ComponentType, Lift, Lower, TypedFunc, WasmList, WasmStr,
+};
 use wasmtime::ValRaw;
 
-/// One scalar as 64 bits: integers sign- or zero-extended by their type,
-/// floats as their bits, `bool` as 0 or 1, `char` as its code point. Which
-/// scalar it is comes from the function's type at the call.
-#[derive(Copy, Clone)]
-struct Scalar(u64);
+/// The canonical ABI's limit on parameters passed as flat core values.
+const WASM_LINK_FLAT_PARAMS_MAX: usize = 16;
 
-// SAFETY: `Lower` is one `ValRaw`, as every scalar's is. `ABI` is only read for
-// values laid out in memory, which the call below never does: at most four
-// parameters are passed flat (the limit is 16) and a result of one scalar
-// comes back flat; the memory paths refuse.
-unsafe impl ComponentType for Scalar {
-    type Lower = ValRaw;
-    const ABI: CanonicalAbiInfo = CanonicalAbiInfo::SCALAR8;
+const NOT_TYPED: &str = "a flat call's values are not type-checked here";
+const NOT_HERE: &str = "a flat call does not lower or lift this way";
+
+/// The `N` flat core values of a function's parameters, lowered by the caller.
+#[derive(Copy, Clone)]
+struct FlatParams<'a, const N: usize>(&'a [ValRaw; N]);
+
+// SAFETY: `Lower` is `N` `ValRaw`s. `ABI` is only read for parameters passed in
+// memory, which happens above 16 flat values; `wasm_link_component_func_call_flat`
+// takes at most 16.
+unsafe impl<const N: usize> ComponentType for FlatParams<'_, N> {
+    type Lower = [ValRaw; N];
+    const ABI: CanonicalAbiInfo = CanonicalAbiInfo::record_static(&[]);
     const MAY_REQUIRE_REALLOC: bool = false;
 
-    fn typecheck(ty: &InterfaceType, _types: &InstanceType<'_>) -> wasmtime::Result<()> {
-        match ty {
-            InterfaceType::Bool
-            | InterfaceType::S8
-            | InterfaceType::U8
-            | InterfaceType::S16
-            | InterfaceType::U16
-            | InterfaceType::S32
-            | InterfaceType::U32
-            | InterfaceType::S64
-            | InterfaceType::U64
-            | InterfaceType::Float32
-            | InterfaceType::Float64
-            | InterfaceType::Char => Ok(()),
-            _ => wasmtime::bail!("not a scalar type"),
-        }
+    fn typecheck(_ty: &InterfaceType, _types: &InstanceType<'_>) -> wasmtime::Result<()> {
+        wasmtime::bail!(NOT_TYPED)
     }
 }
 
-const IN_MEMORY: &str = "a scalar call passes no value in memory";
+// SAFETY: a parameter list, as Wasmtime's tuples are.
+unsafe impl<const N: usize> ComponentNamedList for FlatParams<'_, N> {}
 
-// SAFETY: writes one `ValRaw`, the canonical ABI's flat form of the scalar `ty`.
-unsafe impl Lower for Scalar {
+// SAFETY: writes the `N` values of `Lower` as they were given.
+unsafe impl<const N: usize> Lower for FlatParams<'_, N> {
     fn linear_lower_to_flat<T>(
         &self,
         _cx: &mut LowerContext<'_, T>,
-        ty: InterfaceType,
-        dst: &mut std::mem::MaybeUninit<ValRaw>,
+        _ty: InterfaceType,
+        dst: &mut std::mem::MaybeUninit<[ValRaw; N]>,
     ) -> wasmtime::Result<()> {
-        let bits = self.0;
-        dst.write(match ty {
-            InterfaceType::S64 | InterfaceType::U64 => ValRaw::i64(bits as i64),
-            InterfaceType::Float32 => ValRaw::f32(bits as u32),
-            InterfaceType::Float64 => ValRaw::f64(bits),
-            InterfaceType::Char => {
-                let code = bits as u32;
-                if char::from_u32(code).is_none() || bits > u64::from(u32::MAX) {
-                    wasmtime::bail!("{code:#x} is not a Unicode scalar value");
-                }
-                ValRaw::u32(code)
-            }
-            // bool and the integers of 32 bits and fewer: their low 32 bits.
-            _ => ValRaw::i32(bits as i32),
-        });
+        dst.write(*self.0);
         Ok(())
     }
 
@@ -692,33 +671,37 @@ unsafe impl Lower for Scalar {
         _ty: InterfaceType,
         _offset: usize,
     ) -> wasmtime::Result<()> {
-        wasmtime::bail!(IN_MEMORY)
+        wasmtime::bail!(NOT_HERE)
     }
 }
 
-// SAFETY: reads the one `ValRaw` of the scalar `ty` as the canonical ABI lifts it.
-unsafe impl Lift for Scalar {
+/// A result of one flat core value, as the guest returned it.
+#[derive(Copy, Clone)]
+struct FlatResult(ValRaw);
+
+// SAFETY: `Lower` is one `ValRaw`, so the result comes back flat; `ABI` is not
+// read for a result that does.
+unsafe impl ComponentType for FlatResult {
+    type Lower = ValRaw;
+    const ABI: CanonicalAbiInfo = CanonicalAbiInfo::SCALAR8;
+    const MAY_REQUIRE_REALLOC: bool = false;
+
+    fn typecheck(_ty: &InterfaceType, _types: &InstanceType<'_>) -> wasmtime::Result<()> {
+        wasmtime::bail!(NOT_TYPED)
+    }
+}
+
+// SAFETY: a result list of one value.
+unsafe impl ComponentNamedList for FlatResult {}
+
+// SAFETY: copies the one `ValRaw`.
+unsafe impl Lift for FlatResult {
     fn linear_lift_from_flat(
         _cx: &mut LiftContext<'_>,
-        ty: InterfaceType,
+        _ty: InterfaceType,
         src: &ValRaw,
     ) -> wasmtime::Result<Self> {
-        let i32 = src.get_i32();
-        Ok(Scalar(match ty {
-            InterfaceType::Bool => u64::from(i32 != 0),
-            InterfaceType::S8 => i32 as i8 as i64 as u64,
-            InterfaceType::U8 => u64::from(i32 as u8),
-            InterfaceType::S16 => i32 as i16 as i64 as u64,
-            InterfaceType::U16 => u64::from(i32 as u16),
-            InterfaceType::S32 => i32 as i64 as u64,
-            InterfaceType::U32 => u64::from(i32 as u32),
-            InterfaceType::S64 | InterfaceType::U64 => src.get_i64() as u64,
-            InterfaceType::Float32 => u64::from(src.get_f32()),
-            InterfaceType::Float64 => src.get_f64(),
-            // The error the dynamic path gives for a code point that is not one.
-            InterfaceType::Char => u64::from(u32::from(char::try_from(src.get_u32())?)),
-            _ => wasmtime::bail!("not a scalar type"),
-        }))
+        Ok(FlatResult(*src))
     }
 
     fn linear_lift_from_memory(
@@ -726,59 +709,190 @@ unsafe impl Lift for Scalar {
         _ty: InterfaceType,
         _bytes: &[u8],
     ) -> wasmtime::Result<Self> {
-        wasmtime::bail!(IN_MEMORY)
+        wasmtime::bail!(NOT_HERE)
     }
 }
 
-/// The most parameters wasm_link_component_func_call_scalars takes.
-const WASM_LINK_SCALAR_PARAMS_MAX: usize = 4;
+/// Where a result returned through memory is copied to: `size` bytes from a
+/// return pointer aligned to `align`. Set for the length of one call by
+/// `wasm_link_component_func_call_flat` (the previous value restored after it,
+/// since a guest may call the host, and the host this function, while it runs):
+/// Wasmtime's lift has only the result's static type to go by.
+#[derive(Copy, Clone)]
+struct MemoryTarget {
+    out: *mut u8,
+    size: usize,
+    align: usize,
+}
 
-/// Calls `func`, whose `nargs` parameters (at most four) and result (one when
-/// `has_result`, else none) are all scalars, through Wasmtime's typed call:
-/// `args[i]` and `*result` as `Scalar` describes. A store that must be entered
-/// asynchronously and an export lifted with the `async` option are errors
-/// before the guest runs, with the messages the C API's call gives. `func` and
-/// `context` must be live; `args` holds `nargs` values and `result` one when
-/// `has_result`; and the caller checked the type (every parameter and the
-/// result a scalar, their counts as given), when it placed the plugin, from the
-/// function's component type: what Wasmtime's `typed` would check on every call.
+thread_local! {
+    static MEMORY_TARGET: std::cell::Cell<Option<MemoryTarget>> = const { std::cell::Cell::new(None) };
+}
+
+/// A result returned through memory, copied out of it during the lift, before
+/// the function's post-return runs.
+struct MemoryResult;
+
+// SAFETY: `Lower` is two `ValRaw`s, more than a result may have flat, so the
+// result comes back through a return pointer. The static size and alignment
+// are those of an empty record, so Wasmtime's own checks of the pointer always
+// pass: the lift checks it against the size and alignment of MEMORY_TARGET.
+unsafe impl ComponentType for MemoryResult {
+    type Lower = [ValRaw; 2];
+    const ABI: CanonicalAbiInfo = CanonicalAbiInfo::record_static(&[]);
+    const MAY_REQUIRE_REALLOC: bool = false;
+
+    fn typecheck(_ty: &InterfaceType, _types: &InstanceType<'_>) -> wasmtime::Result<()> {
+        wasmtime::bail!(NOT_TYPED)
+    }
+}
+
+// SAFETY: a result list of one value.
+unsafe impl ComponentNamedList for MemoryResult {}
+
+// SAFETY: reads only within the guest's memory, bounds-checked.
+unsafe impl Lift for MemoryResult {
+    fn linear_lift_from_flat(
+        _cx: &mut LiftContext<'_>,
+        _ty: InterfaceType,
+        _src: &[ValRaw; 2],
+    ) -> wasmtime::Result<Self> {
+        wasmtime::bail!(NOT_HERE)
+    }
+
+    fn linear_lift_from_memory(
+        cx: &mut LiftContext<'_>,
+        _ty: InterfaceType,
+        bytes: &[u8],
+    ) -> wasmtime::Result<Self> {
+        let Some(target) = MEMORY_TARGET.with(|cell| cell.get()) else {
+            wasmtime::bail!(NOT_HERE)
+        };
+        // `bytes` is the empty slice at the return pointer.
+        let memory = cx.memory();
+        let ptr = bytes.as_ptr() as usize - memory.as_ptr() as usize;
+        // The checks and messages of Wasmtime's own lift of a result.
+        if ptr % target.align != 0 {
+            wasmtime::bail!("return pointer not aligned");
+        }
+        let result = memory
+            .get(ptr..)
+            .and_then(|b| b.get(..target.size))
+            .ok_or_else(|| wasmtime::format_err!("pointer out of bounds of memory"))?;
+        // SAFETY: the caller gave `out` room for `size` bytes.
+        unsafe { std::ptr::copy_nonoverlapping(result.as_ptr(), target.out, target.size) };
+        Ok(MemoryResult)
+    }
+}
+
+/// Sets MEMORY_TARGET for one call and puts the previous one back after it.
+struct TargetGuard(Option<MemoryTarget>);
+
+impl TargetGuard {
+    fn set(target: Option<MemoryTarget>) -> TargetGuard {
+        TargetGuard(MEMORY_TARGET.with(|cell| cell.replace(target)))
+    }
+}
+
+impl Drop for TargetGuard {
+    fn drop(&mut self) {
+        MEMORY_TARGET.with(|cell| cell.set(self.0));
+    }
+}
+
+/// How a flat call's result comes back (named as C spells it).
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Copy, Clone, PartialEq, Eq)]
+pub enum wasm_link_flat_result_t {
+    /// The function has no result.
+    WASM_LINK_FLAT_RESULT_NONE = 0,
+    /// One core value, written to `*flat_result`.
+    WASM_LINK_FLAT_RESULT_FLAT = 1,
+    /// Through a return pointer: `memory_size` bytes copied to `memory_result`.
+    WASM_LINK_FLAT_RESULT_MEMORY = 2,
+}
+
+/// Calls `func` with the `nargs` (at most 16) core values of its parameters as
+/// the canonical ABI flattens them (`args`), through Wasmtime's typed call:
+/// no dynamic value per argument, field or result. Its result comes back as
+/// `result` says: one core value to `*flat_result`, or the `memory_size` bytes
+/// at the return pointer, which must be aligned to `memory_align` (a power of
+/// two) and lie within the guest's memory, copied to `memory_result` before the
+/// function's post-return runs. A store that must be entered asynchronously and
+/// an export lifted with the `async` option are errors before the guest runs,
+/// with the messages the C API's call gives; so is a bad return pointer, with
+/// those of Wasmtime's lift. `func` and `context` must be live, the outputs
+/// must have room for the result, and the caller checked the type, when it
+/// placed the plugin, from the function's component type: the parameters
+/// flatten to exactly `nargs` values of the kinds in `args`, and the result to
+/// one value or to `memory_size` bytes with no pointer among them. Wasmtime's
+/// `typed` would check that again on every call.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wasm_link_component_func_call_scalars(
+pub unsafe extern "C" fn wasm_link_component_func_call_flat(
     func: &wasmtime::component::Func,
     mut context: WasmtimeStoreContextMut<'_>,
-    args: *const u64,
+    args: *const ValRaw,
     nargs: usize,
-    result: *mut u64,
-    has_result: bool,
+    result: wasm_link_flat_result_t,
+    flat_result: *mut ValRaw,
+    memory_result: *mut u8,
+    memory_size: usize,
+    memory_align: usize,
 ) -> Option<Box<wasmtime_error_t>> {
-    let args = if nargs == 0 {
-        &[][..]
-    } else {
-        unsafe { std::slice::from_raw_parts(args, nargs) }
-    };
-    let a = |i: usize| Scalar(args[i]);
+    use wasm_link_flat_result_t::*;
+    // Only a result in memory reads MEMORY_TARGET.
+    let _guard = (result == WASM_LINK_FLAT_RESULT_MEMORY).then(|| {
+        TargetGuard::set(Some(MemoryTarget {
+            out: memory_result,
+            size: memory_size,
+            align: memory_align.max(1),
+        }))
+    });
     macro_rules! call {
-        ($params:ty, $values:expr) => {
+        ($n:literal) => {{
+            // SAFETY: the caller gave `nargs` values.
+            let values = unsafe { &*args.cast::<[ValRaw; $n]>() };
+            let params = FlatParams::<$n>(values);
             // SAFETY (each `new_unchecked`): the caller checked the type (above).
-            if has_result {
-                let f = unsafe { TypedFunc::<$params, (Scalar,)>::new_unchecked(*func) };
-                let (out,) = f.call(&mut context, $values)?;
-                unsafe { *result = out.0 };
-            } else {
-                let f = unsafe { TypedFunc::<$params, ()>::new_unchecked(*func) };
-                f.call(&mut context, $values)?;
+            match result {
+                WASM_LINK_FLAT_RESULT_NONE => {
+                    let f = unsafe { TypedFunc::<FlatParams<$n>, ()>::new_unchecked(*func) };
+                    f.call(&mut context, params)?;
+                }
+                WASM_LINK_FLAT_RESULT_FLAT => {
+                    let f = unsafe { TypedFunc::<FlatParams<$n>, FlatResult>::new_unchecked(*func) };
+                    let FlatResult(out) = f.call(&mut context, params)?;
+                    unsafe { *flat_result = out };
+                }
+                WASM_LINK_FLAT_RESULT_MEMORY => {
+                    let f = unsafe { TypedFunc::<FlatParams<$n>, MemoryResult>::new_unchecked(*func) };
+                    f.call(&mut context, params)?;
+                }
             }
-        };
+        }};
     }
     let called = (|| -> wasmtime::Result<()> {
         match nargs {
-            0 => call!((), ()),
-            1 => call!((Scalar,), (a(0),)),
-            2 => call!((Scalar, Scalar), (a(0), a(1))),
-            3 => call!((Scalar, Scalar, Scalar), (a(0), a(1), a(2))),
-            4 => call!((Scalar, Scalar, Scalar, Scalar), (a(0), a(1), a(2), a(3))),
+            0 => call!(0),
+            1 => call!(1),
+            2 => call!(2),
+            3 => call!(3),
+            4 => call!(4),
+            5 => call!(5),
+            6 => call!(6),
+            7 => call!(7),
+            8 => call!(8),
+            9 => call!(9),
+            10 => call!(10),
+            11 => call!(11),
+            12 => call!(12),
+            13 => call!(13),
+            14 => call!(14),
+            15 => call!(15),
+            16 => call!(16),
             _ => wasmtime::bail!(
-                "a scalar call takes at most {WASM_LINK_SCALAR_PARAMS_MAX} parameters, not {nargs}"
+                "a flat call takes at most {WASM_LINK_FLAT_PARAMS_MAX} core values, not {nargs}"
             ),
         }
         Ok(())
