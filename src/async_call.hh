@@ -4,7 +4,9 @@
 #include "plugin_state.hh"
 
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 #include <wasmtime.hh>
 #include <wasmtime/component.hh>
 
@@ -53,9 +55,16 @@ inline constexpr std::string_view async_store_refusal =
 wasmtime::Result<std::monostate> drop_guest(PluginState &plugin,
                                             const wasmtime::component::ResourceAny &handle);
 
-// Whether `component` imports an `async func`. Wasmtime links such an import
-// only to an async host function, and instantiates a component linked to one
-// only through its async entry point.
-bool imports_async(const wasmtime::Engine &engine, const wasmtime::component::Component &component);
+// What instantiating a component depends on in its imports, read in one walk
+// over its type (each query of which allocates).
+struct ImportScan {
+  std::vector<std::string> wasi; // the `wasi:` imports' names
+  // Whether it imports an `async func`. Wasmtime links such an import only to
+  // an async host function, and instantiates a component linked to one only
+  // through its async entry point.
+  bool async = false;
+};
+ImportScan scan_imports(const wasmtime::Engine &engine,
+                        const wasmtime::component::Component &component);
 
 } // namespace wasm_link::detail

@@ -224,20 +224,20 @@ constexpr std::string_view lifted_async_refusal =
 // an export lifted with the `async` option or of a store that must be entered
 // asynchronously, which comes before anything runs. The refusal is remembered:
 // the export's or the plugin's later calls take the async call at once.
-bool refused_sync(const wasmtime::Error &error, const FuncHandle &target, PluginState &plugin) {
+bool refused_sync(const wasmtime::Error &error, const Export &target, PluginState &plugin) {
   const std::string why = error.message();
   if (why == async_store_refusal)
     plugin.async_entry = true;
   else if (why == lifted_async_refusal)
-    target.lifted_async = true;
+    target.lifted_async.set();
   else
     return false;
   return true;
 }
 
 // Whether the call should try Wasmtime's sync entry point first.
-bool sync_first(const FuncHandle &target, const PluginState &plugin) {
-  return !target.lifted_async && !plugin.async_entry;
+bool sync_first(const Export &target, const PluginState &plugin) {
+  return !target.lifted_async.get() && !plugin.async_entry;
 }
 
 // Calls the export, which the caller holds the plugin's lock for. Wasmtime's
@@ -250,12 +250,12 @@ wasmtime::Result<std::monostate> invoke(const Export &exported, const FuncHandle
                                         PluginState &plugin, std::span<const Val> args,
                                         std::span<Val> results) {
   wasmtime::Store::Context store = plugin.store.context();
-  if (sync_first(target, plugin)) {
+  if (sync_first(exported, plugin)) {
     auto called = exported.flat && args.size() == exported.params.size()
                       ? call_flat(*exported.flat, target.func, store, args, results)
                       : target.func.call(store, wasmtime::Span<const Val>(args.data(), args.size()),
                                          wasmtime::Span<Val>(results.data(), results.size()));
-    if (called || !refused_sync(called.err(), target, plugin))
+    if (called || !refused_sync(called.err(), exported, plugin))
       return called;
   }
   return run_async_entry([&]() -> wasmtime::Result<std::monostate> {
@@ -269,10 +269,10 @@ wasmtime::Result<std::monostate> invoke(const Export &exported, const FuncHandle
   });
 }
 
-// Takes the plugin's lock for a call of function `slot` and readies the
-// plugin: its put-off drops done, the function's handle of its current instance.
+// Takes the plugin's lock for a call of `function` and readies the plugin: its
+// put-off drops done, its functions' handles of its current instance.
 Result<CallLock, DispatchError> enter(const PlugState &plug, std::string_view function,
-                                      std::size_t slot, Caller caller) {
+                                      Caller caller) {
   auto lock = CallLock::acquire(*plug.plugin, caller);
   if (!lock)
     return lock.err();
@@ -281,13 +281,15 @@ Result<CallLock, DispatchError> enter(const PlugState &plug, std::string_view fu
     return DispatchError::runtime_exception(
         "the plugin has no instance: its last restart failed; restart it again");
   drop_pending(plugin);
-  const FuncHandle &target = plug.funcs[slot];
-  if (target.generation != plugin.generation) {
-    auto func = plugin.instance->get_func(plugin.store.context(), plug.export_of(slot).index);
-    if (!func)
-      return DispatchError::invalid_function(std::string(function));
-    target.func = *func;
-    target.generation = plugin.generation;
+  if (plug.generation != plugin.generation) {
+    // Each export was found in the component when the plugin was placed.
+    for (std::size_t i = 0; i < plug.funcs.size(); ++i) {
+      auto func = plugin.instance->get_func(plugin.store.context(), plug.export_of(i).index);
+      if (!func)
+        return DispatchError::invalid_function(std::string(function));
+      plug.funcs[i].func = *func;
+    }
+    plug.generation = plugin.generation;
   }
   return lock;
 }
@@ -313,7 +315,7 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
     return DispatchError::unsupported_type(*target.unsupported);
   if (auto problem = check_arguments(binding, plug, interface, function, target, args, arguments))
     return *problem;
-  auto lock = enter(plug, function, slot, side.caller());
+  auto lock = enter(plug, function, side.caller());
   if (!lock)
     return lock.err();
   PluginState &plugin = *plug.plugin;
@@ -417,7 +419,7 @@ Result<std::vector<std::uint8_t>, DispatchError>
 call_bytes(const BindingState &binding, const PlugState &plug, std::string_view interface,
            std::string_view function, std::size_t slot, std::span<const std::uint8_t> input,
            BytesShape shape) {
-  auto lock = enter(plug, function, slot, Caller::host);
+  auto lock = enter(plug, function, Caller::host);
   if (!lock)
     return lock.err();
   PluginState &plugin = *plug.plugin;
@@ -426,7 +428,7 @@ call_bytes(const BindingState &binding, const PlugState &plug, std::string_view 
   auto failed = [&](const wasmtime::Error &error) {
     return DispatchError::runtime_exception(describe_failure(plugin, error.message()));
   };
-  if (sync_first(target, plugin)) {
+  if (sync_first(plug.export_of(slot), plugin)) {
     std::vector<std::uint8_t> out;
     wasmtime_error_t *raw = wasm_link_component_func_call_bytes(
         target.func.capi(), plugin.store.context().capi(), input.data(), input.size(),
@@ -434,7 +436,7 @@ call_bytes(const BindingState &binding, const PlugState &plug, std::string_view 
     if (raw == nullptr)
       return out;
     const wasmtime::Error error(raw);
-    if (!refused_sync(error, target, plugin))
+    if (!refused_sync(error, plug.export_of(slot), plugin))
       return failed(error);
   }
   auto out = call_bytes_as_values(plug.export_of(slot), target, plugin, input, shape);
@@ -523,6 +525,12 @@ BindingState::~BindingState() {
 }
 
 Roster::Roster(std::vector<PlugState> placed) : plugs(std::move(placed)) {
+  // Keys follow ids in a binding that never changed: by_key needs no index.
+  bool follow = true;
+  for (std::size_t i = 0; follow && i < plugs.size(); ++i)
+    follow = plugs[i].key == i;
+  if (follow)
+    return;
   keys_.reserve(plugs.size());
   for (std::size_t i = 0; i < plugs.size(); ++i)
     keys_.emplace_back(plugs[i].key, static_cast<std::uint32_t>(i));
@@ -530,7 +538,6 @@ Roster::Roster(std::vector<PlugState> placed) : plugs(std::move(placed)) {
 }
 
 const PlugState *Roster::by_key(std::uint32_t key) const noexcept {
-  // Keys follow ids in a binding that never changed.
   if (key < plugs.size() && plugs[key].key == key)
     return &plugs[key];
   auto it = std::lower_bound(keys_.begin(), keys_.end(), std::pair(key, std::uint32_t{0}));
@@ -545,10 +552,16 @@ const PlugState *Roster::by_id(std::string_view id) const noexcept {
 }
 
 const std::string &BindingState::intern(std::string_view id) const {
-  auto it = ids_.find(id);
-  if (it == ids_.end())
-    it = ids_.emplace(id).first;
-  return *it;
+  // In create (no roster yet) every id is new. A change reuses a copy the
+  // binding has: the leaving plugin's (a replacement), or one that left before.
+  if (const Roster *current = roster_.load(std::memory_order_acquire)) {
+    if (const PlugState *plug = current->by_id(id))
+      return plug->id;
+    for (const std::string &kept : ids_)
+      if (kept == id)
+        return kept;
+  }
+  return ids_.emplace_back(id);
 }
 
 void BindingState::set_host(std::unique_ptr<HostHandles> host) const {

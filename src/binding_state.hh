@@ -12,7 +12,6 @@
 
 #include <atomic>
 #include <deque>
-#include <set>
 #include <string>
 #include <vector>
 #include <wasm_link/binding.hh>
@@ -20,6 +19,23 @@
 #include <wasmtime/component.hh>
 
 namespace wasm_link::detail {
+
+// A flag that is only ever set, from any thread, and read without ordering
+// anything else; copyable, unlike std::atomic.
+class SetOnce {
+public:
+  SetOnce() = default;
+  SetOnce(const SetOnce &other) noexcept : value_(other.get()) {}
+  SetOnce &operator=(const SetOnce &other) noexcept {
+    value_.store(other.get(), std::memory_order_relaxed);
+    return *this;
+  }
+  bool get() const noexcept { return value_.load(std::memory_order_relaxed); }
+  void set() const noexcept { value_.store(true, std::memory_order_relaxed); }
+
+private:
+  mutable std::atomic<bool> value_{false};
+};
 
 // One function as the plugins of one component export it: the same in every
 // instance and store of the component, so read once for all of them (see
@@ -45,6 +61,10 @@ struct Export {
   // The parameters' types read once, for checking host arguments; shared by
   // the plugins of a binding, whose exports are equivalent.
   std::shared_ptr<const std::vector<TypeCheck>> checks;
+  // Found lifted with the `async` option, which only Wasmtime's async call
+  // runs (see refused_sync in src/binding.cc): the same in every instance of
+  // the component, so the first plugin's refusal spares the others theirs.
+  SetOnce lifted_async;
 };
 
 // What the plugins of one compiled component, placed with the same remaps,
@@ -57,16 +77,11 @@ struct ComponentExports {
 };
 
 // An export's function in one plugin's instance. The handle belongs to one
-// store: the first call after the plugin was placed or restarted resolves it
-// (under the plugin's lock) from Export::index; see enter() in src/binding.cc.
+// store: the first call after the plugin was placed or restarted resolves the
+// plug's handles (under the plugin's lock) from Export::index; see enter() in
+// src/binding.cc and PlugState::generation.
 struct FuncHandle {
   mutable wasmtime::component::Func func{wasmtime_component_func_t{}};
-  // The PluginState::generation of `func`'s instance; 0, which no instance
-  // has, until the first call.
-  mutable std::uint64_t generation = 0;
-  // Found lifted with the `async` option, which only Wasmtime's async call runs
-  // (see refused_sync in src/binding.cc; set under the plugin's lock, like `func`).
-  mutable bool lifted_async = false;
 };
 
 // The type every plugin of a binding must export one function with. Fixed once,
@@ -105,6 +120,10 @@ struct PlugState {
   // Shared with the binding's other plugins of the same component and remaps.
   std::shared_ptr<const ComponentExports> exports;
   std::vector<FuncHandle> funcs; // indexed like ComponentExports::functions
+  // The PluginState::generation of the instance `funcs` were resolved in; 0,
+  // which no instance has, until the first call. Read and set under the
+  // plugin's lock.
+  mutable std::uint64_t generation = 0;
 
   const Export &export_of(std::size_t slot) const { return exports->functions[slot]; }
   const ResourceNames &names() const { return *exports->names; }
@@ -122,7 +141,8 @@ public:
   const PlugState *by_id(std::string_view id) const noexcept;
 
 private:
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> keys_; // key -> index, ascending key
+  // key -> index, ascending key; empty when every plug's key is its index
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> keys_;
 };
 
 // A plugin a change took out of the binding, for the errors of its handles.
@@ -195,7 +215,7 @@ private:
   mutable std::atomic<const Roster *> roster_{nullptr}; // owned
   mutable std::atomic<HostHandles *> host_{nullptr};    // owned by host_owner_
   mutable std::unique_ptr<HostHandles> host_owner_;
-  mutable std::set<std::string, std::less<>> ids_;
+  mutable std::deque<std::string> ids_; // interned: never erased, never moved
   mutable std::uint32_t next_key_ = 0;
   mutable std::mutex gone_mutex_;
   mutable std::map<std::uint32_t, Gone> gone_;

@@ -117,7 +117,8 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
              .unwraps_arguments = false,
              .flat = nullptr,
              .unsupported = std::nullopt,
-             .checks = nullptr};
+             .checks = nullptr,
+             .lifted_async = {}};
   for (std::size_t i = 0; i < type.param_count(); ++i) {
     auto param = type.param_nth(i);
     out.params.emplace_back(std::string(param->first), std::move(param->second));

@@ -65,25 +65,39 @@ CallLock::~CallLock() {
   plugin_->mutex.unlock();
 }
 
-bool imports_async(const wasmtime::Engine &engine,
-                   const wasmtime::component::Component &component) {
-  const auto type = component.type();
-  for (std::size_t i = 0; i < type.import_count(engine); ++i) {
-    auto [_, item] = *type.import_nth(engine, i);
-    if (item.is_component_func() && item.component_func().async())
+namespace {
+
+// Whether the import `item` is or holds an `async func`.
+bool async_import(const wasmtime::Engine &engine, const wasmtime::component::ComponentItem &item) {
+  if (item.is_component_func())
+    return item.component_func().async();
+  if (!item.is_component_instance())
+    return false;
+  const auto &instance = item.component_instance();
+  // Counted once: Wasmtime reads every export to count them.
+  const std::size_t exports = instance.export_count(engine);
+  for (std::size_t j = 0; j < exports; ++j) {
+    auto [_, member] = *instance.export_nth(engine, j);
+    if (member.is_component_func() && member.component_func().async())
       return true;
-    if (!item.is_component_instance())
-      continue;
-    const auto &instance = item.component_instance();
-    // Counted once: Wasmtime reads every export to count them.
-    const std::size_t exports = instance.export_count(engine);
-    for (std::size_t j = 0; j < exports; ++j) {
-      auto [__, member] = *instance.export_nth(engine, j);
-      if (member.is_component_func() && member.component_func().async())
-        return true;
-    }
   }
   return false;
+}
+
+} // namespace
+
+ImportScan scan_imports(const wasmtime::Engine &engine,
+                        const wasmtime::component::Component &component) {
+  ImportScan out;
+  const auto type = component.type();
+  const std::size_t imports = type.import_count(engine);
+  for (std::size_t i = 0; i < imports; ++i) {
+    auto [name, item] = *type.import_nth(engine, i);
+    if (name.rfind("wasi:", 0) == 0)
+      out.wasi.emplace_back(name);
+    out.async = out.async || async_import(engine, item);
+  }
+  return out;
 }
 
 wasmtime::Result<std::monostate> drop_guest(PluginState &plugin,
@@ -125,7 +139,8 @@ Result<std::monostate> start_once(PluginState &plugin, const wasmtime::Engine &e
     plugin.store = wasmtime::Store(plugin.engine);
   plugin.store.context().set_data(std::any(&plugin));
   const WasiGrant *grant = plugin.wasi.get();
-  auto wasi = wasi_imports(plugin.engine, plugin.component, grant);
+  ImportScan imports = scan_imports(plugin.engine, plugin.component);
+  auto wasi = wasi_imports(std::move(imports.wasi), grant);
   if (!wasi)
     return Error(Error::Kind::link, "cannot link plugin: " + wasi.err().message());
   if (!wasi.ok_ref().provided.empty() || !wasi.ok_ref().stubbed.empty()) {
@@ -140,7 +155,7 @@ Result<std::monostate> start_once(PluginState &plugin, const wasmtime::Engine &e
   if (!limited)
     return limited.err();
   plugin.async_entry = false;
-  auto instance = imports_async(plugin.engine, plugin.component)
+  auto instance = imports.async
                       ? instantiate_async(linker, plugin.store.context(), plugin.component)
                       : linker.instantiate(plugin.store.context(), plugin.component);
   if (!instance)

@@ -18,6 +18,19 @@ namespace wasm_link::detail {
 
 class Ticker;
 
+// A lock of one byte for sections of a few instructions.
+class SpinLock {
+public:
+  void lock() noexcept {
+    while (flag_.test_and_set(std::memory_order_acquire))
+      std::this_thread::yield();
+  }
+  void unlock() noexcept { flag_.clear(std::memory_order_release); }
+
+private:
+  std::atomic_flag flag_;
+};
+
 struct PluginState {
   PluginState(wasmtime::Engine &engine, PluginSeed seed)
       : engine(engine), store(engine), component(std::move(seed.component)),
@@ -47,9 +60,6 @@ struct PluginState {
   std::shared_ptr<Ticker> ticker; // while the plugin has a timeout
   // The linker of a plugin made by Plugin::link (it holds the sockets), for restart.
   std::optional<wasmtime::component::Linker> linker;
-  // The store refused a sync entry point (async_store_refusal): calls and drops
-  // go through the async ones. Under `mutex`; reset by start().
-  bool async_entry = false;
   // Counts instances: function handles cached for another generation belong to
   // a store that is gone (see FuncHandle).
   std::uint64_t generation = 0;
@@ -59,14 +69,19 @@ struct PluginState {
   // the plugin its holder held before this one (see CallChain).
   std::atomic<const void *> held_by = nullptr;
   PluginState *caller = nullptr;
+  // Guest handles whose drop was asked for while this thread was inside a call
+  // into the plugin; dropped when its lock is next taken.
+  std::vector<wasmtime::component::ResourceAny> pending_drops;
+  // The small members together, where they take one word: a plugin's state is
+  // most of what the runtime adds to its instance's memory.
+  // The store refused a sync entry point (async_store_refusal): calls and drops
+  // go through the async ones. Under `mutex`; reset by start().
+  bool async_entry = false;
   // It was entered by a host function's dispatch from inside another call (see
   // CallLock); valid like `caller`.
   bool reentry = false;
-  // Guest handles whose drop was asked for while this thread was inside a call
-  // into the plugin; dropped when its lock is next taken.
-  std::mutex pending_mutex;
-  std::vector<wasmtime::component::ResourceAny> pending_drops;
-  std::atomic<bool> has_pending_drops = false; // spares calls the mutex
+  std::atomic<bool> has_pending_drops = false; // spares calls the lock
+  SpinLock pending_mutex;                      // guards pending_drops, held briefly
 
   // Puts off the drop of `handle` until this plugin's lock is next taken.
   void defer_drop(wasmtime::component::ResourceAny handle) {

@@ -198,17 +198,8 @@ std::vector<std::string> describe(const WasiGrant &grant) {
 
 namespace detail {
 
-Result<WasiImports> wasi_imports(const wasmtime::Engine &engine,
-                                 const wasmtime::component::Component &component,
-                                 const WasiGrant *grant) {
+Result<WasiImports> wasi_imports(std::vector<std::string> all, const WasiGrant *grant) {
   WasiImports out;
-  const auto type = component.type();
-  std::vector<std::string> all;
-  for (std::size_t i = 0; i < type.import_count(engine); ++i) {
-    const std::string name(type.import_nth(engine, i)->first);
-    if (name.rfind("wasi:", 0) == 0)
-      all.push_back(name);
-  }
   if (all.empty())
     return out;
   if (grant == nullptr)

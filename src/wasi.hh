@@ -17,12 +17,11 @@ struct WasiImports {
   std::vector<std::string> stubbed;  // WASI 0.2 interfaces the runtime lacks: calls trap
 };
 
-// Reads `component`'s WASI imports and refuses them unless `grant` allows them:
-// any WASI import without a grant, or one of a version the runtime does not
-// provide. Errors are Error::Kind::link and name the import.
-Result<WasiImports> wasi_imports(const wasmtime::Engine &engine,
-                                 const wasmtime::component::Component &component,
-                                 const WasiGrant *grant);
+// Sorts a component's WASI imports (`all`, their names in import order) and
+// refuses them unless `grant` allows them: any WASI import without a grant, or
+// one of a version the runtime does not provide. Errors are Error::Kind::link
+// and name the import.
+Result<WasiImports> wasi_imports(std::vector<std::string> all, const WasiGrant *grant);
 
 // Defines WASI 0.2 in `linker` and a trapping stand-in for each stubbed
 // import; what the linker has already (an earlier granted plugin's WASI) stays.
