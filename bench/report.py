@@ -370,7 +370,8 @@ def prepared_section(w, figures):
     w("### Prepared calls\n")
     w("The same host cases through a `PreparedCall` (`Binding::prepare` once, then the call):"
       " no name lookups, no copy of the plugin's id, no vector for the one result, and"
-      " Wasmtime's typed call for a function of scalars (`get-u32`). The floor and the crate"
+      " Wasmtime's typed call for a function of scalars, records and tuples of them (the"
+      " flat path: `get-u32`, the record). The floor and the crate"
       " make their one call as above. Target: ours/floor at most 1.1 for `get-u32`, below 1"
       " for the string.\n")
     w("| case | ours prepared min | ours prepared median | floor median | wasm-link median"

@@ -1,9 +1,11 @@
 // Every component value type crosses into a plugin and back unchanged, and every
 // way a host argument can fail to fit is refused before the plugin runs.
 #include "binding_state.hh"
+#include "shim.h"
 #include "support.hh"
 #include "unicode.hh"
 
+#include <array>
 #include <cstdint>
 #include <gtest/gtest.h>
 #include <limits>
@@ -270,6 +272,40 @@ TEST_F(Echo, FlatResultsInMemoryNest) {
                   ", b: 20, c: 30, d: 40, e: -50, f: -60, g: 7.5, h: 8.25}");
   }
   EXPECT_EQ(calls(), 2u); // each outer call reached echo-fields once
+}
+
+// The shim's flat call itself: more core values than the canonical ABI passes
+// flat is refused before the guest runs, and one core value in and out is
+// passed through as given.
+TEST_F(Echo, ShimFlatCallTakesAtMostSixteenValues) {
+  const auto state = detail::share(*binding_);
+  const auto slot = take(state->slot_of("echo", "echo-u32")).index;
+  wasmtime::component::Func func{wasmtime_component_func_t{}};
+  detail::PluginState *plugin = nullptr;
+  {
+    const detail::ReadSection section;
+    const auto &plug = state->roster(section).plugs.front();
+    plugin = plug.plugin.get();
+    auto found = plugin->instance->get_func(plugin->store.context(), plug.export_of(slot).index);
+    ASSERT_TRUE(found);
+    func = *found;
+  }
+  std::array<wasmtime_val_raw_t, WASM_LINK_FLAT_PARAMS_MAX + 1> args{};
+  args[0].i32 = 77;
+  wasmtime_val_raw_t out{};
+  wasmtime_error_t *error = wasm_link_component_func_call_flat(
+      func.capi(), plugin->store.context().capi(), args.data(), args.size(),
+      WASM_LINK_FLAT_RESULT_FLAT, &out, nullptr, 0, 1);
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(wasmtime::Error(error).message(), "a flat call takes at most 16 core values, not 17");
+  EXPECT_EQ(calls(), 0u);
+
+  error =
+      wasm_link_component_func_call_flat(func.capi(), plugin->store.context().capi(), args.data(),
+                                         1, WASM_LINK_FLAT_RESULT_FLAT, &out, nullptr, 0, 1);
+  ASSERT_EQ(error, nullptr) << wasmtime::Error(error).message();
+  EXPECT_EQ(out.i32, 77);
+  EXPECT_EQ(calls(), 1u);
 }
 
 // The UTF-8 check skips ASCII in blocks of 32 and 8 bytes: a bad or a
