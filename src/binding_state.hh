@@ -127,6 +127,16 @@ struct PlugState {
 
   const Export &export_of(std::size_t slot) const { return exports->functions[slot]; }
   const ResourceNames &names() const { return *exports->names; }
+  // This plug for a new roster, without its resolved handles: calls through the
+  // roster it is in may be writing them (under the plugin's lock) meanwhile.
+  PlugState carried() const {
+    return PlugState{.id = id,
+                     .key = key,
+                     .plugin = plugin,
+                     .exports = exports,
+                     .funcs = std::vector<FuncHandle>(funcs.size()),
+                     .generation = 0};
+  }
 };
 
 // The plugins of a binding at one moment: immutable once published. A change

@@ -575,7 +575,7 @@ Result<std::monostate> change(const std::shared_ptr<const detail::BindingState> 
     if (arriving && arriving->id < plug.id && (plugs.empty() || plugs.back().id < arriving->id))
       plugs.push_back(*arriving);
     if (&plug != leaving)
-      plugs.push_back(plug);
+      plugs.push_back(plug.carried());
   }
   if (arriving && (plugs.empty() || plugs.back().id < arriving->id))
     plugs.push_back(*arriving);
