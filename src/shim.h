@@ -122,11 +122,13 @@ typedef enum wasm_link_flat_result_t {
  * `memory_size` bytes holding no pointer. The runtime reads that from the
  * component's type when it places the plugin (Export::flat), and Wasmtime's
  * `typed` would check it again on every call. */
-wasmtime_error_t *wasm_link_component_func_call_flat(
-    const wasmtime_component_func_t *func, wasmtime_context_t *context,
-    const wasmtime_val_raw_t *args, size_t nargs, wasm_link_flat_result_t result,
-    wasmtime_val_raw_t *flat_result, uint8_t *memory_result, size_t memory_size,
-    size_t memory_align);
+wasmtime_error_t *wasm_link_component_func_call_flat(const wasmtime_component_func_t *func,
+                                                     wasmtime_context_t *context,
+                                                     const wasmtime_val_raw_t *args, size_t nargs,
+                                                     wasm_link_flat_result_t result,
+                                                     wasmtime_val_raw_t *flat_result,
+                                                     uint8_t *memory_result, size_t memory_size,
+                                                     size_t memory_align);
 
 /* Where the compiled image of `component` starts in memory: the same for every
  * copy of one compiled component (wasmtime_component_clone shares it), and
