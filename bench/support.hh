@@ -64,6 +64,15 @@ inline wasmtime::Engine &engine() {
     const char *concurrency = std::getenv("WASM_LINK_BENCH_CONCURRENCY");
     if (concurrency != nullptr && std::string_view(concurrency) == "on")
       config.concurrency_support(true);
+    // For profiling under Valgrind (bench/analysis.md), which cannot reserve
+    // Wasmtime's default 4 GiB per linear memory: small reservations, no
+    // signal handlers. Never set by bench/run.
+    if (std::getenv("WASM_LINK_BENCH_VALGRIND") != nullptr) {
+      config.memory_reservation(1 << 26);
+      config.memory_guard_size(0);
+      config.memory_reservation_for_growth(0);
+      config.signals_based_traps(false);
+    }
     return config;
   }());
   return engine;
@@ -127,8 +136,12 @@ inline void settle_heap() {
   malloc_trim(0);
 }
 
-// Resident set size of the process, in bytes.
+// Resident set size of the process, in bytes; with WASM_LINK_BENCH_HEAP set,
+// the heap's bytes in use instead (mallinfo2), which moves by the byte where
+// the resident set moves by the page (bench/analysis.md). Never set by bench/run.
 inline std::size_t resident_bytes() {
+  if (std::getenv("WASM_LINK_BENCH_HEAP") != nullptr)
+    return mallinfo2().uordblks;
   std::FILE *statm = std::fopen("/proc/self/statm", "r");
   unsigned long size = 0, resident = 0;
   if (statm == nullptr || std::fscanf(statm, "%lu %lu", &size, &resident) != 2)

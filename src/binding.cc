@@ -246,22 +246,23 @@ bool sync_first(const Export &target, const PluginState &plugin) {
 // tell: an `async func` may be lifted without it, as wasm-link 0.4's are) and
 // every export of a store that must be entered asynchronously; each refusal is
 // remembered, and the call goes through the async call instead.
-wasmtime::Result<std::monostate> invoke(const Export &exported, const FuncHandle &target,
+wasmtime::Result<std::monostate> invoke(const Export &exported, const FuncHandle &handle,
                                         PluginState &plugin, std::span<const Val> args,
                                         std::span<Val> results) {
   wasmtime::Store::Context store = plugin.store.context();
+  const wasmtime::component::Func target = handle.in(plugin);
   if (sync_first(exported, plugin)) {
     auto called = exported.flat && args.size() == exported.params.size()
-                      ? call_flat(*exported.flat, target.func, store, args, results)
-                      : target.func.call(store, wasmtime::Span<const Val>(args.data(), args.size()),
-                                         wasmtime::Span<Val>(results.data(), results.size()));
+                      ? call_flat(*exported.flat, target, store, args, results)
+                      : target.call(store, wasmtime::Span<const Val>(args.data(), args.size()),
+                                    wasmtime::Span<Val>(results.data(), results.size()));
     if (called || !refused_sync(called.err(), exported, plugin))
       return called;
   }
   return run_async_entry([&]() -> wasmtime::Result<std::monostate> {
     wasmtime_error_t *error = nullptr;
     run_to_end(wasmtime_component_func_call_async(
-        target.func.capi(), store.capi(), Val::to_capi(args.data()), args.size(),
+        target.capi(), store.capi(), Val::to_capi(args.data()), args.size(),
         Val::to_capi(results.data()), results.size(), &error));
     if (error != nullptr)
       return wasmtime::Error(error);
@@ -277,17 +278,17 @@ Result<CallLock, DispatchError> enter(const PlugState &plug, std::string_view fu
   if (!lock)
     return lock.err();
   PluginState &plugin = *plug.plugin;
-  if (!plugin.instance)
+  if (!plugin.has_instance())
     return DispatchError::runtime_exception(
         "the plugin has no instance: its last restart failed; restart it again");
   drop_pending(plugin);
   if (plug.generation != plugin.generation) {
     // Each export was found in the component when the plugin was placed.
-    for (std::size_t i = 0; i < plug.funcs.size(); ++i) {
-      auto func = plugin.instance->get_func(plugin.store.context(), plug.export_of(i).index);
+    for (std::size_t i = 0; i < plug.exports->functions.size(); ++i) {
+      auto func = plugin.instance.get_func(plugin.store.context(), plug.export_of(i).index);
       if (!func)
         return DispatchError::invalid_function(std::string(function));
-      plug.funcs[i].func = *func;
+      plug.funcs[i].set(*func);
     }
     plug.generation = plugin.generation;
   }
@@ -431,7 +432,7 @@ call_bytes(const BindingState &binding, const PlugState &plug, std::string_view 
   if (sync_first(plug.export_of(slot), plugin)) {
     std::vector<std::uint8_t> out;
     wasmtime_error_t *raw = wasm_link_component_func_call_bytes(
-        target.func.capi(), plugin.store.context().capi(), input.data(), input.size(),
+        target.in(plugin).capi(), plugin.store.context().capi(), input.data(), input.size(),
         shape.input_is_string, shape.output_is_string, take_bytes, &out);
     if (raw == nullptr)
       return out;

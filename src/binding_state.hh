@@ -80,8 +80,28 @@ struct ComponentExports {
 // store: the first call after the plugin was placed or restarted resolves the
 // plug's handles (under the plugin's lock) from Export::index; see enter() in
 // src/binding.cc and PlugState::generation.
-struct FuncHandle {
-  mutable wasmtime::component::Func func{wasmtime_component_func_t{}};
+// It keeps the two words that name the function within its store, and takes
+// the store's id, which every function of the instance shares, from the
+// instance: a third of the size of a wasmtime::component::Func, for each
+// export of each plugin.
+class FuncHandle {
+public:
+  void set(const wasmtime::component::Func &func) noexcept {
+    private1_ = func.capi()->__private1;
+    private2_ = func.capi()->__private2;
+  }
+  // The function in `plugin`'s instance; resolved by set() in that instance.
+  wasmtime::component::Func in(const PluginState &plugin) const noexcept {
+    wasmtime_component_func_t raw{};
+    raw.store_id = plugin.instance.capi()->store_id;
+    raw.__private1 = private1_;
+    raw.__private2 = private2_;
+    return wasmtime::component::Func(raw);
+  }
+
+private:
+  std::uint32_t private1_ = 0;
+  std::uint32_t private2_ = 0;
 };
 
 // The type every plugin of a binding must export one function with. Fixed once,
@@ -119,7 +139,8 @@ struct PlugState {
   std::shared_ptr<PluginState> plugin;
   // Shared with the binding's other plugins of the same component and remaps.
   std::shared_ptr<const ComponentExports> exports;
-  std::vector<FuncHandle> funcs; // indexed like ComponentExports::functions
+  // Indexed like ComponentExports::functions (not a vector: its size is theirs).
+  std::unique_ptr<FuncHandle[]> funcs;
   // The PluginState::generation of the instance `funcs` were resolved in; 0,
   // which no instance has, until the first call. Read and set under the
   // plugin's lock.
@@ -134,7 +155,7 @@ struct PlugState {
                      .key = key,
                      .plugin = plugin,
                      .exports = exports,
-                     .funcs = std::vector<FuncHandle>(funcs.size()),
+                     .funcs = std::make_unique<FuncHandle[]>(exports->functions.size()),
                      .generation = 0};
   }
 };

@@ -103,7 +103,7 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
   // ones ComponentExports::names knows. It tells a function from other exports
   // without an instance, whose handle the first call resolves (FuncHandle).
   auto declared =
-      instance == nullptr ? std::nullopt : instance->export_get(plug.plugin->engine, name);
+      instance == nullptr ? std::nullopt : instance->export_get(plug.plugin->engine(), name);
   if (!declared || !declared->is_component_func())
     return Error(Error::Kind::link,
                  where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
@@ -169,7 +169,7 @@ resource_names(const BindingState &binding, BindingState *adding, const PlugStat
                const wasmtime::component::ComponentType &type,
                const std::map<std::string, Remap, std::less<>> &remaps) {
   auto names = std::make_shared<ResourceNames>();
-  const auto &engine = plug.plugin->engine;
+  const auto engine = plug.plugin->engine();
   const bool first = adding != nullptr;
   if (!first && binding.resources.empty())
     return names;
@@ -423,7 +423,7 @@ Placement::resolve_exports(const detail::PlugState &plug, const Plug &placed) {
     auto remap = placed.remaps.find(name);
     const Remap *interface_remap = remap == placed.remaps.end() ? nullptr : &remap->second;
     const auto instance_item = component_type.export_get(
-        plug.plugin->engine, detail::exported_names(state_, interface_remap, name, "").first);
+        plug.plugin->engine(), detail::exported_names(state_, interface_remap, name, "").first);
     const auto *instance = instance_item && instance_item->is_component_instance()
                                ? &instance_item->component_instance()
                                : nullptr;
@@ -458,7 +458,7 @@ Result<detail::PlugState> Placement::place(const Plug &placed, std::uint32_t key
   if (!reference_)
     reference_ = plug.exports;
   placed_any_ = true;
-  plug.funcs.resize(plug.exports->functions.size());
+  plug.funcs = std::make_unique<detail::FuncHandle[]>(plug.exports->functions.size());
   return plug;
 }
 
@@ -514,7 +514,7 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
   }
   placement.commit();
   if (!plugs.empty())
-    if (auto problem = ready_host(*state, plugs.front().plugin->engine))
+    if (auto problem = ready_host(*state, plugs.front().plugin->engine()))
       return *problem;
   state->publish(std::make_unique<const detail::Roster>(std::move(plugs)));
   return Binding(std::move(state));
@@ -563,7 +563,7 @@ Result<std::monostate> change(const std::shared_ptr<const detail::BindingState> 
     auto placed = placement.place(*incoming, state.fresh_key());
     if (!placed)
       return placed.err();
-    if (auto problem = ready_host(state, placed.ok_ref().plugin->engine))
+    if (auto problem = ready_host(state, placed.ok_ref().plugin->engine()))
       return *problem;
     placement.commit();
     arriving.emplace(std::move(placed.ok_ref()));
@@ -573,12 +573,12 @@ Result<std::monostate> change(const std::shared_ptr<const detail::BindingState> 
   plugs.reserve(count);
   for (const detail::PlugState &plug : now.plugs) {
     if (arriving && arriving->id < plug.id && (plugs.empty() || plugs.back().id < arriving->id))
-      plugs.push_back(*arriving);
+      plugs.push_back(std::move(*arriving));
     if (&plug != leaving)
       plugs.push_back(plug.carried());
   }
   if (arriving && (plugs.empty() || plugs.back().id < arriving->id))
-    plugs.push_back(*arriving);
+    plugs.push_back(std::move(*arriving));
 
   // Recorded first: a reader of the new roster may meet the leaving plug's handles.
   std::optional<std::uint32_t> left;

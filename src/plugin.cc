@@ -7,7 +7,6 @@
 #include "wasi.hh"
 
 #include <algorithm>
-#include <any>
 #include <thread>
 #include <wasm_link/binding.hh>
 #include <wasmtime.hh>
@@ -132,19 +131,18 @@ instantiate_async(wasmtime::component::Linker &linker, wasmtime::Store::Context 
 
 Result<std::monostate> start_once(PluginState &plugin, const wasmtime::Engine &engine,
                                   wasmtime::component::Linker &linker) {
-  plugin.instance.reset();
+  plugin.instance = wasmtime::component::Instance(wasmtime_component_instance_t{});
   // The first instance goes into the store the plugin was made with; a restart
   // needs a fresh one. (A store costs about 5% of building a graph.)
   if (plugin.generation++ > 0)
-    plugin.store = wasmtime::Store(plugin.engine);
-  plugin.store.context().set_data(std::any(&plugin));
+    plugin.store = PluginState::new_store(engine, plugin);
   const WasiGrant *grant = plugin.wasi.get();
-  ImportScan imports = scan_imports(plugin.engine, plugin.component);
+  ImportScan imports = scan_imports(engine, plugin.component);
   auto wasi = wasi_imports(std::move(imports.wasi), grant);
   if (!wasi)
     return Error(Error::Kind::link, "cannot link plugin: " + wasi.err().message());
   if (!wasi.ok_ref().provided.empty() || !wasi.ok_ref().stubbed.empty()) {
-    auto defined = define_wasi(plugin.engine, linker, plugin.component, wasi.ok_ref());
+    auto defined = define_wasi(engine, linker, plugin.component, wasi.ok_ref());
     if (!defined)
       return defined.err();
     auto given = give_wasi(plugin.store.context(), *grant);
@@ -210,17 +208,14 @@ Result<std::monostate> restart(PluginState &plugin, wasmtime::component::Linker 
     return Error(Error::Kind::instantiate,
                  "cannot restart a plugin made by instantiate() without a linker: pass the "
                  "linker that satisfies its imports");
-  return start(plugin, plugin.engine, linker != nullptr ? *linker : *plugin.linker);
+  return start(plugin, plugin.engine(), linker != nullptr ? *linker : *plugin.linker);
 }
 
 } // namespace
 
 const ContextBox *context_box(wasmtime::Store::Context store) noexcept {
-  // A store made by wasmtime::Store starts with no data at all.
-  if (wasmtime_context_get_data(store.capi()) == nullptr)
-    return nullptr;
-  auto *plugin = std::any_cast<PluginState *>(&store.get_data());
-  return plugin == nullptr ? nullptr : &(*plugin)->context;
+  const PluginState *plugin = PluginState::of_store(store);
+  return plugin == nullptr ? nullptr : &plugin->context;
 }
 
 } // namespace detail

@@ -2,6 +2,8 @@
 // goes through.
 #pragma once
 
+#include "shim.h"
+
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -18,6 +20,31 @@ namespace wasm_link::detail {
 
 class Ticker;
 
+// A mutex of four bytes (std::mutex takes forty): held for whole calls, so a
+// thread that finds it held sleeps on the word (a futex) until it is released.
+// 0: free; 1: held; 2: held, and a thread may be asleep on it.
+class SleepLock {
+public:
+  bool try_lock() noexcept {
+    std::uint32_t free = 0;
+    return state_.compare_exchange_strong(free, 1, std::memory_order_acquire,
+                                          std::memory_order_relaxed);
+  }
+  void lock() noexcept {
+    if (try_lock())
+      return;
+    while (state_.exchange(2, std::memory_order_acquire) != 0)
+      state_.wait(2, std::memory_order_relaxed);
+  }
+  void unlock() noexcept {
+    if (state_.exchange(0, std::memory_order_release) == 2)
+      state_.notify_one();
+  }
+
+private:
+  std::atomic<std::uint32_t> state_ = 0;
+};
+
 // A lock of one byte for sections of a few instructions.
 class SpinLock {
 public:
@@ -33,7 +60,7 @@ private:
 
 struct PluginState {
   PluginState(wasmtime::Engine &engine, PluginSeed seed)
-      : engine(engine), store(engine), component(std::move(seed.component)),
+      : store(new_store(engine, *this)), component(std::move(seed.component)),
         context(std::move(seed.context)),
         limits(seed.limits ? std::make_shared<const Limits>(*seed.limits) : no_limits()),
         wasi(std::move(seed.wasi)) {}
@@ -42,15 +69,34 @@ struct PluginState {
     return PluginInstance(std::move(state));
   }
   static PluginState &of(const PluginInstance &instance) { return *instance.state_; }
+  // The store data of a plugin's store is its state, tagged in bit 0: a store
+  // made by wasmtime::Store holds null or a std::any there, never an odd
+  // address (see context_box). No finalizer: the state owns the store.
+  static wasmtime::Store new_store(const wasmtime::Engine &engine, PluginState &plugin) {
+    // The C API takes the engine mutably only to share it.
+    return wasmtime::Store(
+        wasmtime_store_new(const_cast<wasm_engine_t *>(engine.capi()), tag(&plugin), nullptr));
+  }
+  static PluginState *of_store(wasmtime::Store::Context store) noexcept {
+    const auto bits = reinterpret_cast<std::uintptr_t>(wasmtime_context_get_data(store.capi()));
+    return (bits & 1) != 0 ? reinterpret_cast<PluginState *>(bits & ~std::uintptr_t{1}) : nullptr;
+  }
   static std::shared_ptr<PluginState> share(const PluginInstance &instance) {
     return instance.state_;
   }
 
-  wasmtime::Engine engine;
+  // No engine: engine() gives the component's (one word less per plugin).
   wasmtime::Store store;
   wasmtime::component::Component component;
   ContextBox context;
-  std::optional<wasmtime::component::Instance> instance;
+  // Its instance; while it has none (before the first start, or after a failed
+  // restart) store_id 0, which no instance has: an optional would take a word more.
+  wasmtime::component::Instance instance{wasmtime_component_instance_t{}};
+  bool has_instance() const noexcept { return instance.capi()->store_id != 0; }
+  // The engine of its component, which its store belongs to too: a new handle.
+  wasmtime::Engine engine() const {
+    return wasmtime::Engine(wasm_link_component_engine(component.capi()));
+  }
   // Shared by all plugins given no limits: a plugin's state is most of what
   // the runtime adds to the memory of its instance.
   std::shared_ptr<const Limits> limits;
@@ -63,8 +109,6 @@ struct PluginState {
   // Counts instances: function handles cached for another generation belong to
   // a store that is gone (see FuncHandle).
   std::uint64_t generation = 0;
-  // Held while the store is in use: a store runs one call at a time.
-  std::mutex mutex;
   // While `mutex` is held through a CallLock: the call tree of the holder, and
   // the plugin its holder held before this one (see CallChain).
   std::atomic<const void *> held_by = nullptr;
@@ -82,6 +126,8 @@ struct PluginState {
   bool reentry = false;
   std::atomic<bool> has_pending_drops = false; // spares calls the lock
   SpinLock pending_mutex;                      // guards pending_drops, held briefly
+  // Held while the store is in use: a store runs one call at a time.
+  SleepLock mutex;
 
   // Puts off the drop of `handle` until this plugin's lock is next taken.
   void defer_drop(wasmtime::component::ResourceAny handle) {
@@ -95,6 +141,10 @@ struct PluginState {
   }
 
 private:
+  static void *tag(PluginState *plugin) noexcept {
+    static_assert(alignof(PluginState) > 1);
+    return reinterpret_cast<void *>(reinterpret_cast<std::uintptr_t>(plugin) | 1);
+  }
   static std::shared_ptr<const Limits> no_limits() {
     static const auto none = std::make_shared<const Limits>();
     return none;

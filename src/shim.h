@@ -136,6 +136,11 @@ wasmtime_error_t *wasm_link_component_func_call_flat(const wasmtime_component_fu
  * deserialized apart. Null for an empty image, which identifies nothing. */
 const void *wasm_link_component_image_start(const wasmtime_component_t *component);
 
+/* The engine `component` was compiled by (or deserialized into): a new owned
+ * reference to it, for wasm_engine_delete. Spares whoever holds a component a
+ * copy of its engine. */
+wasm_engine_t *wasm_link_component_engine(const wasmtime_component_t *component);
+
 /* Turns the component model's `error-context` type and built-ins on or off. */
 void wasm_link_config_component_model_error_context_set(wasm_config_t *config, bool enable);
 

@@ -123,7 +123,10 @@ private:
 };
 
 // The context of the plugin whose store `store` is, for host functions; null when
-// the store is not a plugin's or its context is not of type `Ctx`.
+// the store is not a plugin's or its context is not of type `Ctx`. A plugin's
+// store data belongs to the runtime: it is not the std::any that
+// Store::Context::get_data() returns for a store made by wasmtime::Store, so
+// never call get_data() or set_data() on a plugin's store.
 template <typename Ctx> Ctx *context(wasmtime::Store::Context store) noexcept {
   const detail::ContextBox *box = detail::context_box(store);
   return box == nullptr ? nullptr : box->get<Ctx>();

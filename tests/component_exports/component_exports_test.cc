@@ -55,6 +55,32 @@ TEST_F(ComponentExports, CopiesOfAComponentShareTheirImageAndOthersDoNot) {
   EXPECT_NE(wasm_link_component_image_start(again.capi()), image);
 }
 
+// What a plugin's state asks for its engine, instead of keeping a copy.
+TEST_F(ComponentExports, AComponentGivesTheEngineItBelongsTo) {
+  wasmtime::Engine own(wasm_link_component_engine(counter.capi()));
+  EXPECT_EQ(wasm_link_engine_precompile_hash(own.capi()),
+            wasm_link_engine_precompile_hash(engine.capi()));
+  // The same engine, not one like it: Wasmtime instantiates a component only
+  // in a store of its own engine.
+  wasmtime::Store store(own);
+  wasmtime::component::Linker own_linker(own);
+  EXPECT_TRUE(own_linker.instantiate(store.context(), counter));
+}
+
+// A plug keeps of each function handle only what the instance does not give.
+TEST_F(ComponentExports, AKeptHandleIsTheFunctionOfItsInstance) {
+  auto binding = take(counters({{"a", plugin(counter)}}));
+  EXPECT_EQ(next(binding), "a=1 "); // the first call resolves the handles
+  const detail::PlugState &kept = plug(binding, 0);
+  detail::PluginState &state = *kept.plugin;
+  const auto fresh = state.instance.get_func(state.store.context(), kept.export_of(0).index);
+  ASSERT_TRUE(fresh);
+  const auto func = kept.funcs[0].in(state);
+  EXPECT_EQ(func.capi()->store_id, fresh->capi()->store_id);
+  EXPECT_EQ(func.capi()->__private1, fresh->capi()->__private1);
+  EXPECT_EQ(func.capi()->__private2, fresh->capi()->__private2);
+}
+
 TEST_F(ComponentExports, PluginsOfOneComponentShareThemAndCallTheirOwnInstances) {
   auto binding = take(counters({{"a", plugin(counter)}, {"b", plugin(counter)}}));
   EXPECT_EQ(plug(binding, 0).exports, plug(binding, 1).exports);

@@ -2,6 +2,7 @@
 // context, and a call from one back into the plugin that is running is refused.
 #include "support.hh"
 
+#include <any>
 #include <gtest/gtest.h>
 
 namespace wasm_link {
@@ -64,6 +65,28 @@ TEST(HostFunctions, ReachThePluginsContext) {
   EXPECT_EQ(run(binding), 2u);
   ASSERT_NE(instance.context<Counter>(), nullptr);
   EXPECT_EQ(instance.context<Counter>()->calls, 2u);
+  // A restart gives the plugin a new store: its host functions still reach it.
+  ASSERT_TRUE(instance.restart(linker));
+  EXPECT_EQ(run(binding), 3u);
+}
+
+TEST(HostFunctions, APluginWhoseRestartFailedIsRefusedUntilRestarted) {
+  auto engine = make_engine();
+  auto linker = linker_with_callback(engine, [](wasmtime::Store::Context) { return 5u; });
+  auto instance = take(
+      Plugin(load(engine, "host_functions/calls_host.wat"), Counter{}).instantiate(engine, linker));
+  auto binding = api_binding(instance);
+  EXPECT_EQ(run(binding), 5u);
+  Linker empty(engine); // lacks the host function the plugin imports
+  ASSERT_FALSE(instance.restart(empty));
+  auto results = take(binding.dispatch("api", "run", {}));
+  ASSERT_FALSE(results[0].result);
+  EXPECT_EQ(results[0].result.err_ref().kind(), DispatchError::Kind::runtime_exception);
+  EXPECT_EQ(results[0].result.err_ref().message(),
+            "runtime-exception: the plugin has no instance: its last restart failed; restart it "
+            "again");
+  ASSERT_TRUE(instance.restart(linker));
+  EXPECT_EQ(run(binding), 5u);
 }
 
 TEST(HostFunctions, ContextOfAnotherTypeIsNull) {
@@ -80,6 +103,10 @@ TEST(HostFunctions, ContextOfAnotherTypeIsNull) {
 TEST(HostFunctions, StoreThatIsNoPluginsHasNoContext) {
   auto engine = make_engine();
   wasmtime::Store store(engine);
+  EXPECT_EQ(context<Counter>(store.context()), nullptr);
+  // Nor with data of its own, which wasmtime::Store keeps in a std::any.
+  Counter counter;
+  store.context().set_data(std::any(&counter));
   EXPECT_EQ(context<Counter>(store.context()), nullptr);
 }
 

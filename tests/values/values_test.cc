@@ -286,7 +286,7 @@ TEST_F(Echo, ShimFlatCallTakesAtMostSixteenValues) {
     const detail::ReadSection section;
     const auto &plug = state->roster(section).plugs.front();
     plugin = plug.plugin.get();
-    auto found = plugin->instance->get_func(plugin->store.context(), plug.export_of(slot).index);
+    auto found = plugin->instance.get_func(plugin->store.context(), plug.export_of(slot).index);
     ASSERT_TRUE(found);
     func = *found;
   }

@@ -919,3 +919,16 @@ pub unsafe extern "C" fn wasm_link_component_image_start(
         image.start
     }
 }
+
+/// A new owned reference to the engine `component` belongs to, for
+/// `wasm_engine_delete`. `component` must be a live `wasmtime_component_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_component_engine(
+    component: *const wasmtime_component_t,
+) -> *mut wasm_engine_t {
+    // `wasmtime_component_t` is `#[repr(transparent)]` around one `Component`,
+    // and `wasm_engine_t` is `#[repr(C)]` around one `Engine`: a boxed engine
+    // is a boxed `wasm_engine_t`, which `wasm_engine_delete` frees as one.
+    let component = unsafe { &*component.cast::<wasmtime::component::Component>() };
+    Box::into_raw(Box::new(component.engine().clone())).cast::<wasm_engine_t>()
+}

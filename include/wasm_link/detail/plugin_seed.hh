@@ -6,6 +6,7 @@
 #include <optional>
 #include <type_traits>
 #include <typeinfo>
+#include <utility>
 #include <variant>
 #include <vector>
 #include <wasm_link/error.hh>
@@ -22,32 +23,46 @@ class PluginInstance;
 namespace detail {
 struct PluginState;
 
-// An owned value of any type, recovered only as that type.
+// An owned value of any type, recovered only as that type. Two words: every
+// plugin's state holds one.
 class ContextBox {
 public:
   template <typename Ctx>
-  explicit ContextBox(Ctx context) : value_(own(std::move(context))), type_(&typeid(Ctx)) {}
+  explicit ContextBox(Ctx context) : value_(own(std::move(context))), kind_(&kind_of<Ctx>) {}
+  ContextBox(ContextBox &&other) noexcept
+      : value_(std::exchange(other.value_, nullptr)), kind_(other.kind_) {}
+  ContextBox(const ContextBox &) = delete;
+  ContextBox &operator=(ContextBox) = delete;
+  ~ContextBox() { kind_->destroy(value_); }
 
   template <typename Ctx> Ctx *get() const noexcept {
-    return *type_ == typeid(Ctx) ? static_cast<Ctx *>(value_.get()) : nullptr;
+    return kind_->type == typeid(Ctx) ? static_cast<Ctx *>(value_) : nullptr;
   }
 
 private:
-  using Owned = std::unique_ptr<void, void (*)(void *)>;
+  struct Kind {
+    const std::type_info &type;
+    void (*destroy)(void *) noexcept; // given null after a move
+  };
+  template <typename Ctx> static void destroy(void *value) noexcept {
+    if constexpr (!std::is_same_v<Ctx, std::monostate>)
+      delete static_cast<Ctx *>(value);
+  }
+  template <typename Ctx> static constexpr Kind kind_of{typeid(Ctx), &destroy<Ctx>};
 
   // The default context holds nothing: one object serves every plugin, which
   // spares each an allocation.
-  template <typename Ctx> static Owned own(Ctx context) {
+  template <typename Ctx> static void *own(Ctx context) {
     if constexpr (std::is_same_v<Ctx, std::monostate>) {
       static std::monostate none;
-      return Owned(&none, [](void *) {});
+      return &none;
     } else {
-      return Owned(new Ctx(std::move(context)), [](void *p) { delete static_cast<Ctx *>(p); });
+      return new Ctx(std::move(context));
     }
   }
 
-  Owned value_;
-  const std::type_info *type_;
+  void *value_;
+  const Kind *kind_;
 };
 
 // What a Plugin hands over to become an instance.
