@@ -81,8 +81,10 @@ std::optional<std::string> remap_problem(const BindingState &binding, const Plug
 }
 
 // `instance` is the type of the instance the plug exports the interface as
-// (looked up once per interface by the caller), if it exports one.
-Result<Export> resolve(const BindingState &binding, const PlugState &plug, const Remap *remap,
+// (looked up once per interface by the caller), if it exports one; `engine` is
+// the plug's.
+Result<Export> resolve(const BindingState &binding, const PlugState &plug,
+                       const wasmtime::Engine &engine, const Remap *remap,
                        const wasmtime::component::ComponentInstanceType *instance,
                        std::string_view interface, std::string_view function) {
   const auto [path, name] = exported_names(binding, remap, interface, function);
@@ -102,8 +104,7 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug, const
   // The component's own type, not the instance's: resource types in it are the
   // ones ComponentExports::names knows. It tells a function from other exports
   // without an instance, whose handle the first call resolves (FuncHandle).
-  auto declared =
-      instance == nullptr ? std::nullopt : instance->export_get(plug.plugin->engine(), name);
+  auto declared = instance == nullptr ? std::nullopt : instance->export_get(engine, name);
   if (!declared || !declared->is_component_func())
     return Error(Error::Kind::link,
                  where() + ": export `" + name + "` of `" + path + "` is not a function" + renamed);
@@ -163,13 +164,12 @@ std::optional<std::size_t> BindingState::resource_index(std::string_view interfa
 // consumers too, so the names share one host type.
 // `adding` is the binding being created, for its first plug; null for later
 // plugs, and for a live change's, as consumers may have linked to the
-// binding's resources.
+// binding's resources. `type` is the plug's component's, `engine` its engine.
 static std::shared_ptr<const ResourceNames>
-resource_names(const BindingState &binding, BindingState *adding, const PlugState &plug,
+resource_names(const BindingState &binding, BindingState *adding, const wasmtime::Engine &engine,
                const wasmtime::component::ComponentType &type,
                const std::map<std::string, Remap, std::less<>> &remaps) {
   auto names = std::make_shared<ResourceNames>();
-  const auto engine = plug.plugin->engine();
   const bool first = adding != nullptr;
   if (!first && binding.resources.empty())
     return names;
@@ -416,19 +416,21 @@ Placement::resolve_exports(const detail::PlugState &plug, const Plug &placed) {
     return Error(Error::Kind::link, detail::in_binding(state_, placed.id) + " " + *problem);
   auto exports = std::make_shared<detail::ComponentExports>();
   const auto component_type = plug.plugin->component.type();
-  exports->names = detail::resource_names(state_, placed_any_ ? nullptr : creating_, plug,
+  const auto engine = plug.plugin->engine(); // one handle for all the lookups below
+  exports->names = detail::resource_names(state_, placed_any_ ? nullptr : creating_, engine,
                                           component_type, placed.remaps);
   exports->functions.reserve(state_.expected.size());
   for (const auto &[name, functions] : state_.slots) {
     auto remap = placed.remaps.find(name);
     const Remap *interface_remap = remap == placed.remaps.end() ? nullptr : &remap->second;
     const auto instance_item = component_type.export_get(
-        plug.plugin->engine(), detail::exported_names(state_, interface_remap, name, "").first);
+        engine, detail::exported_names(state_, interface_remap, name, "").first);
     const auto *instance = instance_item && instance_item->is_component_instance()
                                ? &instance_item->component_instance()
                                : nullptr;
     for (const auto &[function, index] : functions) {
-      auto resolved = detail::resolve(state_, plug, interface_remap, instance, name, function);
+      auto resolved =
+          detail::resolve(state_, plug, engine, interface_remap, instance, name, function);
       if (!resolved)
         return resolved.err();
       if (auto problem =
