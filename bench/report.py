@@ -446,7 +446,12 @@ def socket_bytes_section(w, figures):
       " `func_wrap` that gives the C++ callback a pointer and a length into the consumer's"
       " memory and lowers the answer from a buffer. A socket of byte lists would then forward"
       " to the provider through the byte path's typed call, and a 64 KiB socket call would cost"
-      " a few memcpys instead of 65,536 values each way. That shim is not built yet.\n")
+      " a few memcpys instead of 65,536 values each way. The answer is not bare bytes,"
+      " though: a socket returns the plugin's id and a `result` (an exactly-one socket's"
+      " import here returns `tuple<string, result<list<u8>, dispatch-error>>`, and the"
+      " consumer may declare the error as nothing, a `string` or the variant with the cases"
+      " it wants), so the shim must lower each of those shapes around the bytes. That shim"
+      " is not built yet.\n")
 
 
 def settings(results, rounds):
