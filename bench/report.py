@@ -298,6 +298,10 @@ def main():
         if r is not None:
             w("| ours/floor ≤ %s: %s | %.3f | %s |"
               % (limit, case, r, "yes" if r <= limit else "**no**"))
+    r = ratio(get("ours", "socket_bytes_64k"), get("bytes", "memcpy_64k_twice"))
+    if r is not None:
+        w("| 64 KiB through a socket ≤ 5 × two memcpys of 64 KiB (the host byte path's target) |"
+          " %.2f | %s |" % (r, "yes" if r <= 5 else "**no**"))
     for key in HOST_DISPATCH:
         r = ratio(get("ours", key), get("floor", key))
         if r is not None:
@@ -423,35 +427,32 @@ def socket_bytes_section(w, figures):
         median = figures.median(contender, key)
         w("| %s | %s | %s | %s |" % (label, figure_text(key, figures.min(contender, key)),
                                      figure_text(key, median),
-                                     "%.0f" % (median / copy) if median and copy else "—"))
+                                     ("%.1f" if median / copy < 10 else "%.0f") % (median / copy)
+                                     if median and copy else "—"))
     w("")
-    w("A host dispatch can move bytes as whole buffers (`Binding::dispatch_bytes`, [The byte"
-      " path](#the-byte-path)), but a socket is a host function that the consumer's import"
-      " resolves to, and Wasmtime 48's C API hands a host function its arguments, and takes its"
-      " results, only as arrays of dynamic values (`wasmtime_component_val_t`; the callback type"
-      " `wasmtime_component_func_callback_t` of `wasmtime/component/linker.h`). A 64 KiB"
-      " `list<u8>` arrives as 65,536 values, one per byte, each lifted from the consumer's memory"
-      " into a Rust `Val` and converted to a C value (which the C++ `Val` wraps); the socket"
-      " passes them to"
-      " the provider's `Func::call`, which converts them back and lowers them one by one; the"
-      " answer comes back the same way. The floor's hand-made relay goes through the same API"
-      " and pays the same. Wasmtime's Rust API has typed host functions"
-      " (`LinkerInstance::func_wrap` with a `WasmList<u8>` parameter, read in place in the"
-      " caller's memory, and a `Vec<u8>` result, lowered with one copy); its C API has no"
-      " counterpart. The crate wasm-link's sockets are `func_new` with `Val`s too, so it also"
-      " makes one value per byte each way; it skips only the conversions to C and C++ values."
-      " What would close the gap: a typed host-function shim for `list<u8>` and `string`"
-      " arguments and results in `cmake/wasmtime-c-api/src/lib.rs`, beside the typed call the"
-      " byte path uses (`wasm_link_component_func_call_bytes`): a function registered with"
-      " `func_wrap` that gives the C++ callback a pointer and a length into the consumer's"
-      " memory and lowers the answer from a buffer. A socket of byte lists would then forward"
-      " to the provider through the byte path's typed call, and a 64 KiB socket call would cost"
-      " a few memcpys instead of 65,536 values each way. The answer is not bare bytes,"
-      " though: a socket returns the plugin's id and a `result` (an exactly-one socket's"
-      " import here returns `tuple<string, result<list<u8>, dispatch-error>>`, and the"
-      " consumer may declare the error as nothing, a `string` or the variant with the cases"
-      " it wants), so the shim must lower each of those shapes around the bytes. That shim"
-      " is not built yet.\n")
+    w("A socket of a byte-path function (one `list<u8>` or `string` parameter, a `list<u8>` or"
+      " `string` result, gathered in a tuple, an option or a list) is a typed host function:"
+      " the shim's `wasm_link_component_linker_instance_add_socket_bytes`"
+      " (`cmake/wasmtime-c-api/src/lib.rs`, over Wasmtime's `LinkerInstance::func_wrap`). The"
+      " consumer's argument is read in place in its memory (`WasmList<u8>`, `WasmStr`) and goes"
+      " to the provider through the byte path's typed call (`wasm_link_component_func_call_bytes`),"
+      " which copies it into the provider's memory; the provider's answer is copied once out of"
+      " its memory, and Wasmtime lowers it, with the plugin's id and the `result` around it, into"
+      " the consumer's memory. That is three copies of 64 KiB per socket call; a profile of"
+      " `ours/socket_bytes_64k` (perf, DWARF call graphs) puts about 80% of the time in `memmove`,"
+      " split about evenly between the three. The floor's hand-made relay goes through the C"
+      " API's host function (`wasmtime_component_func_callback_t`), which hands it arguments and"
+      " takes its results only as dynamic values, and the crate's sockets are `func_new` with"
+      " `Val`s: both make 65,536 values each way.\n")
+    w("What remains on the Val path, and why: an import that gathers its results in a `map`"
+      " (Wasmtime 48 lowers a typed `map` from a Rust hash map, which would lose the id order"
+      " of the plugins that the Val path keeps); an `async func` import"
+      " (Wasmtime links it only to a concurrent host function, which the shim's byte socket is"
+      " not); a binding whose function type is not fixed at link time (the byte socket is"
+      " chosen from the type); and other shapes than one buffer in and one out. What would save"
+      " the third copy: lowering the provider's answer straight from its memory into the"
+      " consumer's, which Wasmtime's typed lowering cannot do, since the answer would have to"
+      " stay borrowed from one store while the other's realloc runs.\n")
 
 
 def settings(results, rounds):

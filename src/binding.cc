@@ -355,21 +355,6 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
 
 namespace {
 
-// Which of list<u8> and string a byte-path function takes and gives.
-struct BytesShape {
-  bool input_is_string;
-  bool output_is_string;
-};
-
-// `type` as a byte-path shape: string, or list<u8>.
-std::optional<bool> string_or_bytes(const ValType &type) {
-  if (type.is_string())
-    return true;
-  if (type.is_list() && type.list().element().is_u8())
-    return false;
-  return std::nullopt;
-}
-
 std::optional<BytesShape> bytes_shape(const Export &target) {
   const auto result = target.type.result();
   if (target.params.size() != 1 || !result)
@@ -383,6 +368,11 @@ std::optional<BytesShape> bytes_shape(const Export &target) {
 
 void take_bytes(void *out, const std::uint8_t *bytes, std::size_t size) {
   static_cast<std::vector<std::uint8_t> *>(out)->assign(bytes, bytes + size);
+}
+
+// A byte-path call's result as an owned buffer.
+BytesSink into(std::vector<std::uint8_t> &out) {
+  return {take_bytes, &out};
 }
 
 // The Val path of a byte-path call, for a plugin that only Wasmtime's async
@@ -416,11 +406,22 @@ call_bytes_as_values(const Export &exported, const FuncHandle &target, PluginSta
   return out;
 }
 
-Result<std::vector<std::uint8_t>, DispatchError>
-call_bytes(const BindingState &binding, const PlugState &plug, std::string_view interface,
-           std::string_view function, std::size_t slot, std::span<const std::uint8_t> input,
-           BytesShape shape) {
-  auto lock = enter(plug, function, Caller::host);
+} // namespace
+
+std::optional<bool> string_or_bytes(const ValType &type) {
+  if (type.is_string())
+    return true;
+  if (type.is_list() && type.list().element().is_u8())
+    return false;
+  return std::nullopt;
+}
+
+Result<std::monostate, DispatchError> call_bytes(const BindingState &binding, const PlugState &plug,
+                                                 std::string_view interface,
+                                                 std::string_view function, std::size_t slot,
+                                                 std::span<const std::uint8_t> input,
+                                                 BytesShape shape, Caller caller, BytesSink sink) {
+  auto lock = enter(plug, function, caller);
   if (!lock)
     return lock.err();
   PluginState &plugin = *plug.plugin;
@@ -430,12 +431,11 @@ call_bytes(const BindingState &binding, const PlugState &plug, std::string_view 
     return DispatchError::runtime_exception(describe_failure(plugin, error.message()));
   };
   if (sync_first(plug.export_of(slot), plugin)) {
-    std::vector<std::uint8_t> out;
     wasmtime_error_t *raw = wasm_link_component_func_call_bytes(
         target.in(plugin).capi(), plugin.store.context().capi(), input.data(), input.size(),
-        shape.input_is_string, shape.output_is_string, take_bytes, &out);
+        shape.input_is_string, shape.output_is_string, sink.take, sink.data);
     if (raw == nullptr)
-      return out;
+      return std::monostate();
     const wasmtime::Error error(raw);
     if (!refused_sync(error, plug.export_of(slot), plugin))
       return failed(error);
@@ -443,10 +443,9 @@ call_bytes(const BindingState &binding, const PlugState &plug, std::string_view 
   auto out = call_bytes_as_values(plug.export_of(slot), target, plugin, input, shape);
   if (!out)
     return failed(out.err());
-  return std::move(out.ok_ref());
+  sink.take(sink.data, out.ok_ref().data(), out.ok_ref().size());
+  return std::monostate();
 }
-
-} // namespace
 
 void drop_in_owner(PluginState &plugin, std::vector<WrappedHandle> handles) {
   if (handles.empty())
@@ -692,9 +691,15 @@ Binding::dispatch_bytes(std::string_view interface, std::string_view function,
     return DispatchError::invalid_argument_list(
         what() + ": argument 0 `" + reference.params[0].first + "`: a string must be UTF-8");
   results.reserve(plugs.size());
-  for (const auto &plug : plugs)
+  for (const auto &plug : plugs) {
+    std::vector<std::uint8_t> out;
+    auto called = detail::call_bytes(state, plug, interface, function, slot, input, *shape,
+                                     detail::Caller::host, detail::into(out));
     results.push_back(
-        {plug.id, detail::call_bytes(state, plug, interface, function, slot, input, *shape)});
+        {plug.id,
+         called ? Result<std::vector<std::uint8_t>, DispatchError>(std::move(out))
+                : Result<std::vector<std::uint8_t>, DispatchError>(std::move(called.err_ref()))});
+  }
   return results;
 }
 

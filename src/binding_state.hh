@@ -302,6 +302,32 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
                 std::string_view function, std::size_t slot, std::span<const Val> args,
                 Arguments arguments, HandleSide &side, ArgumentHandles *handles = nullptr);
 
+// Which of list<u8> and string a byte-path function `func(list<u8> or
+// string) -> list<u8> or string` takes and gives.
+struct BytesShape {
+  bool input_is_string;
+  bool output_is_string;
+};
+
+// `type` as a byte-path shape: true for string, false for list<u8>.
+std::optional<bool> string_or_bytes(const ValType &type);
+
+// Where a byte-path call's result goes: `take(data, bytes, size)`, called once
+// with bytes that live only until it returns.
+struct BytesSink {
+  void (*take)(void *data, const std::uint8_t *bytes, std::size_t size);
+  void *data;
+};
+
+// One plugin's call of a byte-path function: takes the plugin's lock as
+// `caller`, applies its per-call limits, and gives the result to `sink`.
+// `input` is UTF-8 when the function takes a string (checked by the caller).
+Result<std::monostate, DispatchError> call_bytes(const BindingState &binding, const PlugState &plug,
+                                                 std::string_view interface,
+                                                 std::string_view function, std::size_t slot,
+                                                 std::span<const std::uint8_t> input,
+                                                 BytesShape shape, Caller caller, BytesSink sink);
+
 // Drops a wrapped handle: the wrapper goes, and the guest handle is dropped in
 // its owner so the owner's destructor runs.
 void drop_wrapped(const BindingState &binding, std::uint32_t rep);

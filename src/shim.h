@@ -130,6 +130,63 @@ wasmtime_error_t *wasm_link_component_func_call_flat(const wasmtime_component_fu
                                                      uint8_t *memory_result, size_t memory_size,
                                                      size_t memory_align);
 
+/* How a byte socket gathers its plugins' outcomes (see
+ * wasm_link_component_linker_instance_add_socket_bytes). */
+#define WASM_LINK_SOCKET_TUPLE 0  /* tuple<string, result<O, E>>: exactly one */
+#define WASM_LINK_SOCKET_OPTION 1 /* option<tuple<string, result<O, E>>> */
+#define WASM_LINK_SOCKET_LIST 2   /* list<tuple<string, result<O, E>>> */
+
+/* What a byte socket's `E` is. */
+#define WASM_LINK_SOCKET_ERROR_NONE 0    /* result<O>: a bare `err` */
+#define WASM_LINK_SOCKET_ERROR_STRING 1  /* result<O, string> */
+#define WASM_LINK_SOCKET_ERROR_VARIANT 2 /* a variant whose cases carry a string or nothing */
+
+/* A byte socket's import: the container, whether the parameter and the `ok`
+ * payload `O` are `string` (else list<u8>), and the error form. */
+typedef struct wasm_link_socket_bytes_shape_t {
+  uint8_t container;
+  bool input_is_string;
+  bool output_is_string;
+  uint8_t error;
+} wasm_link_socket_bytes_shape_t;
+
+/* The outcomes of one call of a byte socket, which its callback adds. */
+typedef struct wasm_link_socket_results_t wasm_link_socket_results_t;
+
+/* A byte socket's callback: `input` is the caller's argument, in place in its
+ * memory (UTF-8 when it is a string), valid until the callback returns. It
+ * adds each plugin's outcome to `results`; an error it returns traps the
+ * caller. */
+typedef wasmtime_error_t *(*wasm_link_socket_bytes_callback_t)(void *data, const uint8_t *input,
+                                                               size_t input_len,
+                                                               wasm_link_socket_results_t *results);
+
+/* Adds plugin `id`'s `size` bytes as an `ok` outcome (copied). */
+void wasm_link_socket_results_ok(wasm_link_socket_results_t *results, const char *id, size_t id_len,
+                                 const uint8_t *bytes, size_t size);
+
+/* Adds plugin `id`'s error: `error_case` of the caller's error variant (for
+ * the variant form), with `message` as its payload, or none when `message` is
+ * null. The string form takes the message; a bare `err` takes neither. A case
+ * out of the variant's range, a payload the case does not carry, or an id or
+ * string that is not UTF-8 traps the caller. */
+void wasm_link_socket_results_err(wasm_link_socket_results_t *results, const char *id,
+                                  size_t id_len, uint32_t error_case, const char *message,
+                                  size_t message_len);
+
+/* Defines `name` in `linker_instance` as a byte socket: an import
+ * `func(list<u8> or string) -> R` whose R holds result<list<u8> or string, E>
+ * per plugin, as `shape` says. Wasmtime's typed path reads the argument in
+ * place and lowers each outcome's bytes whole, not as one dynamic value per
+ * byte. Instantiating a component whose import has another type fails.
+ * A tuple needs exactly one outcome and an option at most one, else the call
+ * traps the caller. `finalizer(data)` runs when the linker goes, and also when
+ * this fails. */
+wasmtime_error_t *wasm_link_component_linker_instance_add_socket_bytes(
+    wasmtime_component_linker_instance_t *linker_instance, const char *name, size_t name_len,
+    wasm_link_socket_bytes_shape_t shape, wasm_link_socket_bytes_callback_t callback, void *data,
+    void (*finalizer)(void *));
+
 /* Where the compiled image of `component` starts in memory: the same for every
  * copy of one compiled component (wasmtime_component_clone shares it), and
  * different for components alive at the same time that were compiled or

@@ -33,8 +33,20 @@ struct Shape {
   bool ok_has_value = false;
   std::optional<ValType> ok_type; // what the consumer expects the function to return
   ErrorForm error = ErrorForm::none;
-  // For ErrorForm::variant: the ABI cases the consumer's variant declares.
+  // For ErrorForm::variant: the ABI cases the consumer's variant declares, and
+  // where each stands among its cases.
   std::array<bool, DispatchError::kind_count> cases{};
+  std::array<std::uint32_t, DispatchError::kind_count> case_index{};
+
+  // For ErrorForm::variant: the case `error` goes in, and what it carries. The
+  // error's own case when the variant declares it, else runtime-exception
+  // (which every such variant declares) with the whole message.
+  std::pair<DispatchError::Kind, std::optional<std::string>>
+  variant_case(const DispatchError &error) const {
+    if (cases[static_cast<std::size_t>(error.kind())])
+      return {error.kind(), error.has_payload() ? std::optional(error.payload()) : std::nullopt};
+    return {DispatchError::Kind::runtime_exception, error.message()};
+  }
 };
 
 std::string_view expected_shape(Cardinality cardinality) {
@@ -74,6 +86,7 @@ std::optional<std::string> read_result(const ValType &type, Shape &shape) {
         return "error case `" + std::string(name) + "` must " +
                (wants_payload ? "carry a string" : "carry nothing");
       shape.cases[static_cast<std::size_t>(*kind)] = true;
+      shape.case_index[static_cast<std::size_t>(*kind)] = static_cast<std::uint32_t>(i);
     }
     if (!shape.cases[static_cast<std::size_t>(DispatchError::Kind::runtime_exception)])
       return "the error variant has no `runtime-exception` case";
@@ -229,10 +242,12 @@ struct SocketFunction {
       return std::nullopt;
     case ErrorForm::string:
       return Val::string(error.message());
-    case ErrorForm::variant:
-      if (!shape.cases[static_cast<std::size_t>(error.kind())])
-        return Val(wasmtime::component::Variant("runtime-exception", Val::string(error.message())));
-      return error.value();
+    case ErrorForm::variant: {
+      auto [kind, message] = shape.variant_case(error);
+      return Val(wasmtime::component::Variant(std::string(case_name(kind)),
+                                              message ? std::optional(Val::string(*message))
+                                                      : std::nullopt));
+    }
     }
     return std::nullopt;
   }
@@ -352,6 +367,126 @@ struct SocketFunction {
   }
 };
 
+// A socket of a byte-path function (func(list<u8> or string) -> list<u8> or
+// string) gathered in a tuple, an option or a list. The shim's typed host
+// function (src/shim.h) reads the consumer's argument in place and lowers each
+// plugin's bytes whole; each plugin's call goes through the byte path too.
+struct BytesSocket {
+  std::shared_ptr<const BindingState> binding;
+  std::string interface;
+  std::string function;
+  std::size_t index;
+  Shape shape;
+  BytesShape bytes;
+
+  static wasm_link_socket_bytes_shape_t shim_shape(const Shape &shape, BytesShape bytes) {
+    wasm_link_socket_bytes_shape_t out{};
+    out.container = shape.container == Container::tuple    ? WASM_LINK_SOCKET_TUPLE
+                    : shape.container == Container::option ? WASM_LINK_SOCKET_OPTION
+                                                           : WASM_LINK_SOCKET_LIST;
+    out.input_is_string = bytes.input_is_string;
+    out.output_is_string = bytes.output_is_string;
+    out.error = shape.error == ErrorForm::none     ? WASM_LINK_SOCKET_ERROR_NONE
+                : shape.error == ErrorForm::string ? WASM_LINK_SOCKET_ERROR_STRING
+                                                   : WASM_LINK_SOCKET_ERROR_VARIANT;
+    return out;
+  }
+
+  // `error` as the consumer's `E`, as SocketFunction::error_value gives it.
+  void add_error(wasm_link_socket_results_t *results, const std::string &id,
+                 const DispatchError &error) const {
+    std::uint32_t error_case = 0;
+    std::optional<std::string> message;
+    switch (shape.error) {
+    case ErrorForm::none:
+      break;
+    case ErrorForm::string:
+      message = error.message();
+      break;
+    case ErrorForm::variant: {
+      auto [kind, payload] = shape.variant_case(error);
+      error_case = shape.case_index[static_cast<std::size_t>(kind)];
+      message = std::move(payload);
+      break;
+    }
+    }
+    wasm_link_socket_results_err(results, id.data(), id.size(), error_case,
+                                 message ? message->data() : nullptr,
+                                 message ? message->size() : 0);
+  }
+
+  Result<std::monostate, DispatchError>
+  call_into(const PlugState &plug, std::span<const std::uint8_t> input, BytesSink sink) const {
+    return call_bytes(*binding, plug, interface, function, index, input, bytes, Caller::socket,
+                      sink);
+  }
+
+  // One plugin's outcome, its bytes copied from its memory straight into `results`.
+  void add(wasm_link_socket_results_t *results, const PlugState &plug,
+           std::span<const std::uint8_t> input) const {
+    struct Entry {
+      wasm_link_socket_results_t *results;
+      const std::string &id;
+    } entry{results, plug.id};
+    auto take = [](void *data, const std::uint8_t *out, std::size_t size) {
+      const auto &entry = *static_cast<const Entry *>(data);
+      wasm_link_socket_results_ok(entry.results, entry.id.data(), entry.id.size(), out, size);
+    };
+    if (auto called = call_into(plug, input, {take, &entry}); !called)
+      add_error(results, plug.id, called.err_ref());
+  }
+
+  wasmtime_error_t *operator()(std::span<const std::uint8_t> input,
+                               wasm_link_socket_results_t *results) const {
+    // The plugins before or after any change made meanwhile, not a mix.
+    const ReadSection section;
+    const auto &plugs = binding->roster(section).plugs;
+    switch (shape.container) {
+    case Container::tuple:
+    case Container::option:
+      // Binding::create guarantees the one plugin of an exactly-one binding.
+      if (!plugs.empty())
+        add(results, plugs.front(), input);
+      break;
+    default: {
+      using Outcome = Result<std::vector<std::uint8_t>, DispatchError>;
+      auto outcomes = binding->fan_out.run<Outcome>(index, plugs.size(), [&](std::size_t i) {
+        std::vector<std::uint8_t> out;
+        auto take = [](void *data, const std::uint8_t *bytes, std::size_t size) {
+          static_cast<std::vector<std::uint8_t> *>(data)->assign(bytes, bytes + size);
+        };
+        auto called = call_into(plugs[i], input, {take, &out});
+        return called ? Outcome(std::move(out)) : Outcome(std::move(called.err_ref()));
+      });
+      for (std::size_t i = 0; i < plugs.size(); ++i) {
+        const Outcome &outcome = outcomes[i];
+        if (outcome)
+          wasm_link_socket_results_ok(results, plugs[i].id.data(), plugs[i].id.size(),
+                                      outcome.ok_ref().data(), outcome.ok_ref().size());
+        else
+          add_error(results, plugs[i].id, outcome.err_ref());
+      }
+    }
+    }
+    return nullptr;
+  }
+};
+
+// The byte-path shape of a socket function: one list<u8> or string parameter,
+// a list<u8> or string result, gathered in a tuple, an option or a list.
+std::optional<BytesShape> bytes_socket_shape(const wasmtime::component::FuncType &type,
+                                             const Shape &shape) {
+  const bool gathered = shape.container == Container::tuple ||
+                        shape.container == Container::option || shape.container == Container::list;
+  if (!gathered || type.param_count() != 1 || !shape.ok_type)
+    return std::nullopt;
+  auto input = string_or_bytes(type.param_nth(0)->second);
+  auto output = string_or_bytes(*shape.ok_type);
+  if (!input || !output)
+    return std::nullopt;
+  return BytesShape{*input, *output};
+}
+
 } // namespace
 
 namespace {
@@ -469,6 +604,10 @@ private:
       if (auto why = signature_mismatch(type, names_, shape.ok_ref(), *expected.type,
                                         expected.names.get(), expected.handles))
         return fail(": `" + std::string(name) + "` " + *why + " (" + expected.origin + ")");
+    if (fixed && !type.async())
+      if (auto bytes = bytes_socket_shape(type, shape.ok_ref()))
+        return bytes_socket(name, BytesSocket{binding_, interface_, std::string(name), slot->second,
+                                              shape.ok(), *bytes});
     SocketFunction socket{binding_,
                           interface_,
                           std::string(name),
@@ -481,6 +620,22 @@ private:
                               : instance_.add_func(name, std::move(socket));
     if (!added)
       return fail(": cannot define `" + std::string(name) + "`: " + added.err().message());
+    return std::monostate();
+  }
+
+  // Defines `name` through the shim's byte socket.
+  Result<std::monostate> bytes_socket(std::string_view name, BytesSocket socket) {
+    auto callback = [](void *data, const std::uint8_t *input, std::size_t size,
+                       wasm_link_socket_results_t *results) {
+      return (*static_cast<const BytesSocket *>(data))(std::span(input, size), results);
+    };
+    auto finalize = [](void *data) { delete static_cast<BytesSocket *>(data); };
+    const auto shape = BytesSocket::shim_shape(socket.shape, socket.bytes);
+    if (wasmtime_error_t *error = wasm_link_component_linker_instance_add_socket_bytes(
+            instance_.capi(), name.data(), name.size(), shape, callback,
+            new BytesSocket(std::move(socket)), finalize))
+      return fail(": cannot define `" + std::string(name) +
+                  "`: " + wasmtime::Error(error).message());
     return std::monostate();
   }
 

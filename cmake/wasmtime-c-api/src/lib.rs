@@ -932,3 +932,404 @@ pub unsafe extern "C" fn wasm_link_component_engine(
     let component = unsafe { &*component.cast::<wasmtime::component::Component>() };
     Box::into_raw(Box::new(component.engine().clone())).cast::<wasm_engine_t>()
 }
+
+// ---------------------------------------------------------------------------
+// Byte sockets: a host function for an import `func(list<u8> | string) -> R`,
+// where R holds `result<list<u8> | string, E>` per plugin, lifted and lowered
+// through Wasmtime's typed path: the argument is read in place in the caller's
+// memory, and each plugin's bytes are copied into it whole, not as one dynamic
+// value per byte.
+
+/// How a byte socket gathers its plugins' results (named as C spells them).
+pub const WASM_LINK_SOCKET_TUPLE: u8 = 0; // tuple<string, result<O, E>>: exactly one
+pub const WASM_LINK_SOCKET_OPTION: u8 = 1; // option<tuple<string, result<O, E>>>
+pub const WASM_LINK_SOCKET_LIST: u8 = 2; // list<tuple<string, result<O, E>>>
+
+/// What a byte socket's `E` is.
+pub const WASM_LINK_SOCKET_ERROR_NONE: u8 = 0; // result<O>: a bare `err`
+pub const WASM_LINK_SOCKET_ERROR_STRING: u8 = 1; // result<O, string>
+pub const WASM_LINK_SOCKET_ERROR_VARIANT: u8 = 2; // a variant whose cases carry a string or nothing
+
+/// The shape of a byte socket's import: the container, whether the parameter
+/// and the `ok` payload are `string` (else `list<u8>`), and the error form.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Copy, Clone)]
+pub struct wasm_link_socket_bytes_shape_t {
+    pub container: u8,
+    pub input_is_string: bool,
+    pub output_is_string: bool,
+    pub error: u8,
+}
+
+/// One plugin's error as the caller sees it: the case of its error variant
+/// (for WASM_LINK_SOCKET_ERROR_VARIANT) and its message, if the case (or the
+/// string form) carries one.
+struct SocketError {
+    case: u32,
+    message: Option<Vec<u8>>,
+}
+
+/// The plugins' outcomes of one call of a byte socket, in order, as the
+/// embedder's callback adds them.
+#[allow(non_camel_case_types)]
+pub struct wasm_link_socket_results_t {
+    entries: Vec<SocketOutcome>,
+}
+
+/// A plugin's id and its bytes or error, as the callback gave them.
+type SocketOutcome = (Vec<u8>, Result<Vec<u8>, SocketError>);
+
+/// A copy of the `len` bytes at `data` (which may be null when `len` is 0).
+/// SAFETY: `data` must point at `len` readable bytes.
+unsafe fn bytes_of(data: *const u8, len: usize) -> Vec<u8> {
+    if len == 0 {
+        Vec::new()
+    } else {
+        unsafe { std::slice::from_raw_parts(data, len) }.to_vec()
+    }
+}
+
+/// Adds plugin `id`'s bytes (`size` of them) as an `ok` outcome. `results` is
+/// the one the callback was given; `id` and, for a string result, the bytes
+/// must be UTF-8, else the call traps the caller.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_socket_results_ok(
+    results: &mut wasm_link_socket_results_t,
+    id: *const u8,
+    id_len: usize,
+    bytes: *const u8,
+    size: usize,
+) {
+    // SAFETY: the caller gives `id_len` and `size` readable bytes.
+    let outcome = unsafe { (bytes_of(id, id_len), Ok(bytes_of(bytes, size))) };
+    results.entries.push(outcome);
+}
+
+/// Adds plugin `id`'s error as an `err` outcome: `case` of the caller's error
+/// variant, with `message` (`message_len` bytes of UTF-8) as its payload, or
+/// none when `message` is null. The string form takes the message and a bare
+/// `err` neither. A case out of the variant's range, or a payload the case
+/// does not carry, traps the caller.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_socket_results_err(
+    results: &mut wasm_link_socket_results_t,
+    id: *const u8,
+    id_len: usize,
+    case: u32,
+    message: *const u8,
+    message_len: usize,
+) {
+    // SAFETY: the caller gives `id_len` and, unless null, `message_len` readable bytes.
+    let message = (!message.is_null()).then(|| unsafe { bytes_of(message, message_len) });
+    let id = unsafe { bytes_of(id, id_len) };
+    results.entries.push((id, Err(SocketError { case, message })));
+}
+
+/// The embedder's half of a byte socket: called with the caller's argument in
+/// place (`input`, `input_len` bytes; UTF-8 when it is a string), it adds each
+/// plugin's outcome to `results`. An error it returns traps the caller.
+#[allow(non_camel_case_types)]
+pub type wasm_link_socket_bytes_callback_t = extern "C" fn(
+    data: *mut c_void,
+    input: *const u8,
+    input_len: usize,
+    results: *mut wasm_link_socket_results_t,
+) -> Option<Box<wasmtime_error_t>>;
+
+struct SocketHost {
+    callback: wasm_link_socket_bytes_callback_t,
+    data: *mut c_void,
+    finalizer: Option<extern "C" fn(*mut c_void)>,
+}
+
+// As for `HostFunction`: the embedder's callback and data are its to make thread-safe.
+unsafe impl Send for SocketHost {}
+unsafe impl Sync for SocketHost {}
+
+impl Drop for SocketHost {
+    fn drop(&mut self) {
+        if let Some(finalizer) = self.finalizer {
+            finalizer(self.data);
+        }
+    }
+}
+
+impl SocketHost {
+    fn call(&self, input: &[u8]) -> wasmtime::Result<Vec<SocketOutcome>> {
+        let mut results = wasm_link_socket_results_t { entries: Vec::new() };
+        if let Some(error) = (self.callback)(self.data, input.as_ptr(), input.len(), &mut results) {
+            return Err((*error).into());
+        }
+        Ok(results.entries)
+    }
+}
+
+/// A byte socket's parameter, read in place in the caller's memory.
+trait SocketInput: ComponentType + Lift + Send + Sync + 'static {
+    fn with_bytes<R>(
+        &self,
+        store: &WasmtimeStoreContextMut<'_>,
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> wasmtime::Result<R>;
+}
+
+impl SocketInput for WasmList<u8> {
+    fn with_bytes<R>(
+        &self,
+        store: &WasmtimeStoreContextMut<'_>,
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> wasmtime::Result<R> {
+        Ok(f(self.as_le_slice(store)))
+    }
+}
+
+impl SocketInput for WasmStr {
+    fn with_bytes<R>(
+        &self,
+        store: &WasmtimeStoreContextMut<'_>,
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> wasmtime::Result<R> {
+        // Borrowed for a UTF-8 caller; a UTF-16 or Latin-1 one's is transcoded.
+        Ok(f(self.to_str(store)?.as_bytes()))
+    }
+}
+
+/// A byte socket's `ok` payload: `list<u8>` or `string`.
+trait SocketOk: ComponentType + Lower + Send + Sync + Sized + 'static {
+    fn from_bytes(bytes: Vec<u8>) -> wasmtime::Result<Self>;
+}
+
+impl SocketOk for Vec<u8> {
+    fn from_bytes(bytes: Vec<u8>) -> wasmtime::Result<Self> {
+        Ok(bytes)
+    }
+}
+
+impl SocketOk for String {
+    fn from_bytes(bytes: Vec<u8>) -> wasmtime::Result<Self> {
+        utf8(bytes, "string result")
+    }
+}
+
+fn utf8(bytes: Vec<u8>, what: &str) -> wasmtime::Result<String> {
+    String::from_utf8(bytes).map_err(|_| wasmtime::format_err!("a socket's {what} is not UTF-8"))
+}
+
+/// A byte socket's `E`: nothing, a string, or a variant of messages.
+trait SocketErr: ComponentType + Lower + Send + Sync + Sized + 'static {
+    fn from_error(error: SocketError) -> wasmtime::Result<Self>;
+}
+
+impl SocketErr for () {
+    fn from_error(_: SocketError) -> wasmtime::Result<Self> {
+        Ok(())
+    }
+}
+
+impl SocketErr for String {
+    fn from_error(error: SocketError) -> wasmtime::Result<Self> {
+        utf8(error.message.unwrap_or_default(), "error message")
+    }
+}
+
+/// A case of the caller's error variant, with the string it carries, if any.
+/// The variant is the caller's own (its cases, in its order); each case carries
+/// a string or nothing, and at least one carries a string, which makes its
+/// layout that of a one-byte discriminant and a string.
+struct VariantError {
+    case: u32,
+    message: Option<String>,
+}
+
+impl SocketErr for VariantError {
+    fn from_error(error: SocketError) -> wasmtime::Result<Self> {
+        let message = error.message.map(|m| utf8(m, "error message")).transpose()?;
+        Ok(VariantError { case: error.case, message })
+    }
+}
+
+use wasmtime::component::__internal::ComponentTypes;
+
+/// The variant `ty` names, if its cases are those VariantError can be.
+fn error_variant_cases(
+    ty: &InterfaceType,
+    types: &ComponentTypes,
+) -> wasmtime::Result<Vec<bool>> {
+    let InterfaceType::Variant(index) = ty else {
+        wasmtime::bail!("expected an error variant")
+    };
+    let mut carries = Vec::new();
+    for payload in types[*index].cases.values() {
+        match payload {
+            None => carries.push(false),
+            Some(InterfaceType::String) => carries.push(true),
+            Some(_) => wasmtime::bail!("an error variant's case carries a string or nothing"),
+        }
+    }
+    if carries.len() > 256 || !carries.contains(&true) {
+        wasmtime::bail!("an error variant has at most 256 cases and one that carries a string");
+    }
+    Ok(carries)
+}
+
+impl VariantError {
+    /// Checks the case against the variant `ty` and gives its discriminant.
+    fn discriminant(&self, ty: &InterfaceType, types: &ComponentTypes) -> wasmtime::Result<u8> {
+        let carries = error_variant_cases(ty, types)?;
+        match carries.get(self.case as usize) {
+            Some(&carries) if carries == self.message.is_some() => Ok(self.case as u8),
+            Some(_) => wasmtime::bail!("error case {} takes another payload", self.case),
+            None => wasmtime::bail!("error case {} is not one of the variant's", self.case),
+        }
+    }
+}
+
+// SAFETY: `Lower` is a discriminant and a string's two flat values, and `ABI`
+// is a variant of a one-byte discriminant and a string payload, which is what
+// `typecheck` accepts (see `error_variant_cases`).
+unsafe impl ComponentType for VariantError {
+    type Lower = [ValRaw; 3];
+    const ABI: CanonicalAbiInfo =
+        CanonicalAbiInfo::variant_static(&[Some(<String as ComponentType>::ABI), None]);
+    const MAY_REQUIRE_REALLOC: bool = true;
+
+    fn typecheck(ty: &InterfaceType, types: &InstanceType<'_>) -> wasmtime::Result<()> {
+        error_variant_cases(ty, types.types).map(|_| ())
+    }
+}
+
+// SAFETY: writes the discriminant, then the payload as `String` lowers it.
+unsafe impl Lower for VariantError {
+    fn linear_lower_to_flat<T>(
+        &self,
+        cx: &mut LowerContext<'_, T>,
+        ty: InterfaceType,
+        dst: &mut std::mem::MaybeUninit<[ValRaw; 3]>,
+    ) -> wasmtime::Result<()> {
+        let discriminant = self.discriminant(&ty, cx.types)?;
+        let mut payload = [ValRaw::u32(0), ValRaw::u32(0)];
+        if let Some(message) = &self.message {
+            let mut lowered = std::mem::MaybeUninit::<[ValRaw; 2]>::uninit();
+            message.as_str().linear_lower_to_flat(cx, InterfaceType::String, &mut lowered)?;
+            // SAFETY: `str`'s lower wrote both values.
+            payload = unsafe { lowered.assume_init() };
+        }
+        dst.write([ValRaw::u32(discriminant.into()), payload[0], payload[1]]);
+        Ok(())
+    }
+
+    fn linear_lower_to_memory<T>(
+        &self,
+        cx: &mut LowerContext<'_, T>,
+        ty: InterfaceType,
+        offset: usize,
+    ) -> wasmtime::Result<()> {
+        let discriminant = self.discriminant(&ty, cx.types)?;
+        cx.get::<1>(offset)[0] = discriminant;
+        if let Some(message) = &self.message {
+            // The payload follows the one-byte discriminant at the string's alignment.
+            let payload = offset + <String as ComponentType>::ABI.align32 as usize;
+            message.as_str().linear_lower_to_memory(cx, InterfaceType::String, payload)?;
+        }
+        Ok(())
+    }
+}
+
+/// One plugin's entry: its id and outcome.
+fn socket_entry<O: SocketOk, E: SocketErr>(
+    (id, outcome): SocketOutcome,
+) -> wasmtime::Result<(String, Result<O, E>)> {
+    let outcome = match outcome {
+        Ok(bytes) => Ok(O::from_bytes(bytes)?),
+        Err(error) => Err(E::from_error(error)?),
+    };
+    Ok((utf8(id, "plugin id")?, outcome))
+}
+
+fn add_socket_func<P: SocketInput, O: SocketOk, E: SocketErr>(
+    linker_instance: &mut wasmtime::component::LinkerInstance<'_, WasmtimeStoreData>,
+    name: &str,
+    container: u8,
+    host: Arc<SocketHost>,
+) -> wasmtime::Result<()> {
+    let gather = move |store: WasmtimeStoreContextMut<'_>, input: P| {
+        input.with_bytes(&store, |bytes| host.call(bytes))?
+    };
+    match container {
+        WASM_LINK_SOCKET_TUPLE => linker_instance.func_wrap(name, move |store, (input,): (P,)| {
+            let mut entries = gather(store, input)?.into_iter();
+            match (entries.next(), entries.next()) {
+                (Some(entry), None) => Ok((socket_entry::<O, E>(entry)?,)),
+                _ => wasmtime::bail!("an exactly-one socket gives one result"),
+            }
+        }),
+        WASM_LINK_SOCKET_OPTION => linker_instance.func_wrap(name, move |store, (input,): (P,)| {
+            let mut entries = gather(store, input)?.into_iter();
+            match (entries.next(), entries.next()) {
+                (entry, None) => Ok((entry.map(socket_entry::<O, E>).transpose()?,)),
+                _ => wasmtime::bail!("an at-most-one socket gives at most one result"),
+            }
+        }),
+        WASM_LINK_SOCKET_LIST => linker_instance.func_wrap(name, move |store, (input,): (P,)| {
+            let entries = gather(store, input)?;
+            let list: wasmtime::Result<Vec<_>> =
+                entries.into_iter().map(socket_entry::<O, E>).collect();
+            Ok((list?,))
+        }),
+        other => wasmtime::bail!("no byte socket gathers its results as {other}"),
+    }
+}
+
+/// Defines `name` in `linker_instance` as a byte socket of `shape`:
+/// `callback(data, input, input_len, results)` gets the caller's argument in
+/// place and adds each plugin's outcome, which the function lowers into the
+/// caller's memory as `shape` says. The import's type is checked against the
+/// shape when a component is instantiated (a mismatch fails it); the container
+/// is checked on every call: an exactly-one socket needs one outcome and an
+/// at-most-one at most one, else the call traps the caller. `linker_instance`
+/// must be live; `finalizer(data)` runs when the linker goes (also when this
+/// fails).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_component_linker_instance_add_socket_bytes(
+    linker_instance: *mut wasmtime_component_linker_instance_t<'_>,
+    name: *const u8,
+    name_len: usize,
+    shape: wasm_link_socket_bytes_shape_t,
+    callback: wasm_link_socket_bytes_callback_t,
+    data: *mut c_void,
+    finalizer: Option<extern "C" fn(*mut c_void)>,
+) -> Option<Box<wasmtime_error_t>> {
+    // As in wasm_link_component_linker_instance_add_func_concurrent.
+    let linker_instance = unsafe {
+        &mut *linker_instance
+            .cast::<wasmtime::component::LinkerInstance<'_, WasmtimeStoreData>>()
+    };
+    let host = Arc::new(SocketHost { callback, data, finalizer });
+    let name = unsafe { std::slice::from_raw_parts(name, name_len) };
+    let Ok(name) = std::str::from_utf8(name) else {
+        return Some(Box::new(wasmtime::Error::msg("host function name is not valid UTF-8").into()));
+    };
+    macro_rules! add {
+        ($input:ty, $ok:ty, $err:ty) => {
+            add_socket_func::<$input, $ok, $err>(linker_instance, name, shape.container, host)
+        };
+    }
+    type Bytes = WasmList<u8>;
+    let added = match (shape.input_is_string, shape.output_is_string, shape.error) {
+        (false, false, WASM_LINK_SOCKET_ERROR_NONE) => add!(Bytes, Vec<u8>, ()),
+        (false, false, WASM_LINK_SOCKET_ERROR_STRING) => add!(Bytes, Vec<u8>, String),
+        (false, false, WASM_LINK_SOCKET_ERROR_VARIANT) => add!(Bytes, Vec<u8>, VariantError),
+        (false, true, WASM_LINK_SOCKET_ERROR_NONE) => add!(Bytes, String, ()),
+        (false, true, WASM_LINK_SOCKET_ERROR_STRING) => add!(Bytes, String, String),
+        (false, true, WASM_LINK_SOCKET_ERROR_VARIANT) => add!(Bytes, String, VariantError),
+        (true, false, WASM_LINK_SOCKET_ERROR_NONE) => add!(WasmStr, Vec<u8>, ()),
+        (true, false, WASM_LINK_SOCKET_ERROR_STRING) => add!(WasmStr, Vec<u8>, String),
+        (true, false, WASM_LINK_SOCKET_ERROR_VARIANT) => add!(WasmStr, Vec<u8>, VariantError),
+        (true, true, WASM_LINK_SOCKET_ERROR_NONE) => add!(WasmStr, String, ()),
+        (true, true, WASM_LINK_SOCKET_ERROR_STRING) => add!(WasmStr, String, String),
+        (true, true, WASM_LINK_SOCKET_ERROR_VARIANT) => add!(WasmStr, String, VariantError),
+        (_, _, other) => Err(wasmtime::format_err!("no byte socket has error form {other}")),
+    };
+    added.err().map(|error| Box::new(error.into()))
+}
