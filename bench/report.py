@@ -158,7 +158,8 @@ def ratio(a, b):
 def ratio_text(value, target=None):
     if value is None:
         return "—"
-    text = "%.2f" % value
+    # Two significant digits below 0.01, where two decimals would say 0.00.
+    text = "%.2f" % value if value >= 0.01 else "%.2g" % value
     return "**%s**" % text if target is not None and value > target else text
 
 
@@ -280,7 +281,8 @@ def main():
     for key, case, _ in CASES:
         r = ratio(get("ours", key), get("rust", key))
         if r is not None and key != "resident_memory":
-            w("| ours/wasm-link ≤ 1.0: %s | %.2f | %s |" % (case, r, "yes" if r <= 1.0 else "**no**"))
+            w("| ours/wasm-link ≤ 1.0: %s | %s | %s |"
+              % (case, ratio_text(r), "yes" if r <= 1.0 else "**no**"))
     r = ratio(get("ours", "resident_memory"), get("rust", "resident_memory"))
     if r is not None:
         w("| ours/wasm-link ≤ 1.0: resident memory per plugin | %.2f | %s |"

@@ -626,8 +626,12 @@ private:
   // Defines `name` through the shim's byte socket.
   Result<std::monostate> bytes_socket(std::string_view name, BytesSocket socket) {
     auto callback = [](void *data, const std::uint8_t *input, std::size_t size,
-                       wasm_link_socket_results_t *results) {
-      return (*static_cast<const BytesSocket *>(data))(std::span(input, size), results);
+                       wasm_link_socket_results_t *results) -> wasmtime_error_t * {
+      try { // nothing may unwind into Wasmtime's frames
+        return (*static_cast<const BytesSocket *>(data))(std::span(input, size), results);
+      } catch (const std::exception &error) {
+        return wasmtime::Error(std::string("socket failed: ") + error.what()).capi_release();
+      }
     };
     auto finalize = [](void *data) { delete static_cast<BytesSocket *>(data); };
     const auto shape = BytesSocket::shim_shape(socket.shape, socket.bytes);
