@@ -442,5 +442,32 @@ TEST_F(SocketBytesShim, AShapeThatIsNotTheImportsFailsInstantiation) {
             "define: no byte socket has error form 9");
 }
 
+// What fails to be defined is refused with a message, and its data is still
+// finalized, once.
+TEST_F(SocketBytesShim, ANameThatIsNotUtf8IsRefusedAndItsDataFinalized) {
+  static int finalized = 0;
+  finalized = 0;
+  auto callback = [](void *, const std::uint8_t *, std::size_t,
+                     wasm_link_socket_results_t *) -> wasmtime_error_t * { return nullptr; };
+  {
+    wasmtime::component::Linker linker(engine);
+    auto root = linker.root();
+    auto api = root.add_instance("test:bytes/api").unwrap();
+    const wasm_link_socket_bytes_shape_t shape{WASM_LINK_SOCKET_TUPLE, false, false,
+                                               WASM_LINK_SOCKET_ERROR_NONE};
+    wasmtime_error_t *failed = wasm_link_component_linker_instance_add_socket_bytes(
+        api.capi(), "\xff", 1, shape, callback, nullptr, [](void *) { ++finalized; });
+    ASSERT_NE(failed, nullptr);
+    EXPECT_EQ(wasmtime::Error(failed).message(), "host function name is not valid UTF-8");
+    EXPECT_EQ(finalized, 1);
+    // A defined one is finalized when its linker goes.
+    EXPECT_EQ(wasm_link_component_linker_instance_add_socket_bytes(
+                  api.capi(), "reverse", 7, shape, callback, nullptr, [](void *) { ++finalized; }),
+              nullptr);
+    EXPECT_EQ(finalized, 1);
+  }
+  EXPECT_EQ(finalized, 2);
+}
+
 } // namespace
 } // namespace wasm_link

@@ -318,6 +318,33 @@ fn legacy_wat2wasm(text: &str, path: Option<&std::path::Path>) -> Result<Vec<u8>
     wat.encode().map_err(located)
 }
 
+/// A linker instance of the C API's stores.
+type LinkerInstanceOf<'a> = wasmtime::component::LinkerInstance<'a, WasmtimeStoreData>;
+
+/// The linker instance and the name a host function is defined under, as the
+/// C API gives them; an error when the name is not UTF-8.
+/// SAFETY: `linker_instance` must be live and `name` point at `name_len` bytes,
+/// both for `'a`.
+unsafe fn host_function_site<'a>(
+    linker_instance: *mut wasmtime_component_linker_instance_t<'a>,
+    name: *const u8,
+    name_len: usize,
+) -> Result<(&'a mut LinkerInstanceOf<'a>, &'a str), Box<wasmtime_error_t>> {
+    // `wasmtime_component_linker_instance_t` is `#[repr(transparent)]` around one
+    // `LinkerInstance` (its field is private to the C API crate).
+    let linker_instance = unsafe {
+        &mut *linker_instance.cast::<LinkerInstanceOf<'a>>()
+    };
+    let name = unsafe { std::slice::from_raw_parts(name, name_len) };
+    match std::str::from_utf8(name) {
+        Ok(name) => Ok((linker_instance, name)),
+        Err(_) => {
+            let error = wasmtime::Error::msg("host function name is not valid UTF-8");
+            Err(Box::new(error.into()))
+        }
+    }
+}
+
 /// Defines `name` in `linker_instance` as a host function that satisfies an
 /// import of an `async func` type: Wasmtime refuses to link such an import to a
 /// function made by `wasmtime_component_linker_instance_add_func` ("sync-style"),
@@ -336,17 +363,12 @@ pub unsafe extern "C" fn wasm_link_component_linker_instance_add_func_concurrent
     data: *mut c_void,
     finalizer: Option<extern "C" fn(*mut c_void)>,
 ) -> Option<Box<wasmtime_error_t>> {
-    // `wasmtime_component_linker_instance_t` is `#[repr(transparent)]` around one
-    // `LinkerInstance` (its field is private to the C API crate).
-    let linker_instance = unsafe {
-        &mut *linker_instance
-            .cast::<wasmtime::component::LinkerInstance<'_, WasmtimeStoreData>>()
-    };
     // Made first, so that `finalizer` runs whatever happens.
     let host = Arc::new(HostFunction { callback, data, finalizer });
-    let name = unsafe { std::slice::from_raw_parts(name, name_len) };
-    let Ok(name) = std::str::from_utf8(name) else {
-        return Some(Box::new(wasmtime::Error::msg("host function name is not valid UTF-8").into()));
+    let site = unsafe { host_function_site(linker_instance, name, name_len) };
+    let (linker_instance, name) = match site {
+        Ok(site) => site,
+        Err(error) => return Some(error),
     };
     let result = linker_instance.func_new_concurrent(name, move |accessor, ty, args, results| {
         let host = Arc::clone(&host);
@@ -1248,7 +1270,7 @@ fn socket_entry<O: SocketOk, E: SocketErr>(
 }
 
 fn add_socket_func<P: SocketInput, O: SocketOk, E: SocketErr>(
-    linker_instance: &mut wasmtime::component::LinkerInstance<'_, WasmtimeStoreData>,
+    linker_instance: &mut LinkerInstanceOf<'_>,
     name: &str,
     container: u8,
     host: Arc<SocketHost>,
@@ -1300,15 +1322,12 @@ pub unsafe extern "C" fn wasm_link_component_linker_instance_add_socket_bytes(
     data: *mut c_void,
     finalizer: Option<extern "C" fn(*mut c_void)>,
 ) -> Option<Box<wasmtime_error_t>> {
-    // As in wasm_link_component_linker_instance_add_func_concurrent.
-    let linker_instance = unsafe {
-        &mut *linker_instance
-            .cast::<wasmtime::component::LinkerInstance<'_, WasmtimeStoreData>>()
-    };
+    // Made first, so that `finalizer` runs whatever happens.
     let host = Arc::new(SocketHost { callback, data, finalizer });
-    let name = unsafe { std::slice::from_raw_parts(name, name_len) };
-    let Ok(name) = std::str::from_utf8(name) else {
-        return Some(Box::new(wasmtime::Error::msg("host function name is not valid UTF-8").into()));
+    let site = unsafe { host_function_site(linker_instance, name, name_len) };
+    let (linker_instance, name) = match site {
+        Ok(site) => site,
+        Err(error) => return Some(error),
     };
     macro_rules! add {
         ($input:ty, $ok:ty, $err:ty) => {
