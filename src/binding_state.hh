@@ -313,7 +313,8 @@ struct BytesShape {
 std::optional<bool> string_or_bytes(const ValType &type);
 
 // Where a byte-path call's result goes: `take(data, bytes, size)`, called once
-// with bytes that live only until it returns.
+// when the call succeeds (never when it fails), with bytes that live only
+// until it returns.
 struct BytesSink {
   void (*take)(void *data, const std::uint8_t *bytes, std::size_t size);
   void *data;
