@@ -355,24 +355,24 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
 
 namespace {
 
-std::optional<BytesShape> bytes_shape(const Export &target) {
+// `type` as a byte-path shape: true for string, false for list<u8>.
+std::optional<bool> string_or_bytes(const ValType &type) {
+  if (type.is_string())
+    return true;
+  if (type.is_list() && type.list().element().is_u8())
+    return false;
+  return std::nullopt;
+}
+
+std::optional<BytesShape> bytes_shape_of(const Export &target) {
   const auto result = target.type.result();
   if (target.params.size() != 1 || !result)
     return std::nullopt;
-  auto input = string_or_bytes(target.params[0].second);
-  auto output = string_or_bytes(*result);
-  if (!input || !output)
-    return std::nullopt;
-  return BytesShape{*input, *output};
+  return bytes_shape(target.params[0].second, *result);
 }
 
 void take_bytes(void *out, const std::uint8_t *bytes, std::size_t size) {
   static_cast<std::vector<std::uint8_t> *>(out)->assign(bytes, bytes + size);
-}
-
-// A byte-path call's result as an owned buffer.
-BytesSink into(std::vector<std::uint8_t> &out) {
-  return {take_bytes, &out};
 }
 
 // The Val path of a byte-path call, for a plugin that only Wasmtime's async
@@ -408,12 +408,16 @@ call_bytes_as_values(const Export &exported, const FuncHandle &target, PluginSta
 
 } // namespace
 
-std::optional<bool> string_or_bytes(const ValType &type) {
-  if (type.is_string())
-    return true;
-  if (type.is_list() && type.list().element().is_u8())
-    return false;
-  return std::nullopt;
+std::optional<BytesShape> bytes_shape(const ValType &param, const ValType &result) {
+  auto input = string_or_bytes(param);
+  auto output = string_or_bytes(result);
+  if (!input || !output)
+    return std::nullopt;
+  return BytesShape{*input, *output};
+}
+
+BytesSink into(std::vector<std::uint8_t> &out) {
+  return {take_bytes, &out};
 }
 
 Result<std::monostate, DispatchError> call_bytes(const BindingState &binding, const PlugState &plug,
@@ -679,7 +683,7 @@ Binding::dispatch_bytes(std::string_view interface, std::string_view function,
   if (plugs.empty())
     return results;
   const detail::Export &reference = plugs.front().export_of(slot);
-  auto shape = detail::bytes_shape(reference);
+  auto shape = detail::bytes_shape_of(reference);
   auto what = [&] { return "`" + state.path(interface) + "`.`" + std::string(function) + "`"; };
   if (!shape)
     return DispatchError::invalid_argument_list(

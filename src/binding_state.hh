@@ -309,8 +309,9 @@ struct BytesShape {
   bool output_is_string;
 };
 
-// `type` as a byte-path shape: true for string, false for list<u8>.
-std::optional<bool> string_or_bytes(const ValType &type);
+// The byte-path shape of a function taking `param` and giving `result`, if both
+// are list<u8> or string.
+std::optional<BytesShape> bytes_shape(const ValType &param, const ValType &result);
 
 // Where a byte-path call's result goes: `take(data, bytes, size)`, called once
 // when the call succeeds (never when it fails), with bytes that live only
@@ -319,6 +320,9 @@ struct BytesSink {
   void (*take)(void *data, const std::uint8_t *bytes, std::size_t size);
   void *data;
 };
+
+// A byte-path call's result as an owned buffer: a sink that assigns to `out`.
+BytesSink into(std::vector<std::uint8_t> &out);
 
 // One plugin's call of a byte-path function: takes the plugin's lock as
 // `caller`, applies its per-call limits, and gives the result to `sink`.

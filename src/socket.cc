@@ -452,10 +452,7 @@ struct BytesSocket {
       using Outcome = Result<std::vector<std::uint8_t>, DispatchError>;
       auto outcomes = binding->fan_out.run<Outcome>(index, plugs.size(), [&](std::size_t i) {
         std::vector<std::uint8_t> out;
-        auto take = [](void *data, const std::uint8_t *bytes, std::size_t size) {
-          static_cast<std::vector<std::uint8_t> *>(data)->assign(bytes, bytes + size);
-        };
-        auto called = call_into(plugs[i], input, {take, &out});
+        auto called = call_into(plugs[i], input, into(out));
         return called ? Outcome(std::move(out)) : Outcome(std::move(called.err_ref()));
       });
       for (std::size_t i = 0; i < plugs.size(); ++i) {
@@ -480,11 +477,7 @@ std::optional<BytesShape> bytes_socket_shape(const wasmtime::component::FuncType
                         shape.container == Container::option || shape.container == Container::list;
   if (!gathered || type.param_count() != 1 || !shape.ok_type)
     return std::nullopt;
-  auto input = string_or_bytes(type.param_nth(0)->second);
-  auto output = string_or_bytes(*shape.ok_type);
-  if (!input || !output)
-    return std::nullopt;
-  return BytesShape{*input, *output};
+  return bytes_shape(type.param_nth(0)->second, *shape.ok_type);
 }
 
 } // namespace
