@@ -45,7 +45,7 @@ void drop_pending(PluginState &plugin) {
   std::vector<wasmtime::component::ResourceAny> pending;
   {
     std::lock_guard lock(plugin.pending_mutex);
-    pending.swap(plugin.pending_drops);
+    pending.swap(*plugin.pending_drops);
     plugin.has_pending_drops.store(false, std::memory_order_release);
   }
   for (const auto &handle : pending)
@@ -107,7 +107,7 @@ std::optional<DispatchError> wrap_result(const BindingState &binding, const Plug
     }
     auto rep = binding.handles.insert(
         WrappedHandle{plug.key, plugin.generation, *resource, slot->get_resource()},
-        plugin.limits->max_resource_handles);
+        plugin.limits().max_resource_handles);
     if (!rep) {
       const DispatchError &e = rep.err_ref();
       error = e.kind() == DispatchError::Kind::resource_table_full

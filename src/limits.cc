@@ -60,7 +60,7 @@ private:
 
 Result<std::monostate> apply_limits_at_instantiation(const wasmtime::Engine &engine,
                                                      PluginState &plugin) {
-  const Limits &limits = *plugin.limits;
+  const Limits &limits = plugin.limits();
   auto context = plugin.store.context();
   const bool wants_fuel = limits.initial_fuel || limits.fuel_per_call;
   // Without fuel limits, a plugin on a metering engine must not start empty.
@@ -74,8 +74,8 @@ Result<std::monostate> apply_limits_at_instantiation(const wasmtime::Engine &eng
   context.set_epoch_deadline(limits.timeout ? ticks(*limits.timeout) : no_deadline);
   // A restart keeps the plugin's ticker: `engine` is then the plugin's own
   // clone, which the C API cannot tell is the same engine.
-  if (limits.timeout && !plugin.ticker)
-    plugin.ticker = Ticker::of(engine);
+  if (limits.timeout && !plugin.extras_made().ticker)
+    plugin.extras_made().ticker = Ticker::of(engine);
 
   if (limits.max_memory_bytes || limits.max_table_elements || limits.max_instances ||
       limits.max_tables || limits.max_memories)
@@ -89,7 +89,7 @@ Result<std::monostate> apply_limits_at_instantiation(const wasmtime::Engine &eng
 }
 
 void apply_limits_before_call(PluginState &plugin, const CallSite &site) {
-  const Limits &limits = *plugin.limits;
+  const Limits &limits = plugin.limits();
   auto context = plugin.store.context();
   if (limits.fuel_per_call)
     if (auto fuel = limits.fuel_per_call(site))
@@ -104,7 +104,7 @@ void apply_limits_before_call(PluginState &plugin, const CallSite &site) {
 }
 
 std::string describe_failure(const PluginState &plugin, const std::string &message) {
-  const Limits &limits = *plugin.limits;
+  const Limits &limits = plugin.limits();
   if (message.find("all fuel consumed") != std::string::npos)
     return "fuel exhausted: " + message;
   if (message.find("wasm trap: interrupt") != std::string::npos) {

@@ -136,7 +136,7 @@ Result<std::monostate> start_once(PluginState &plugin, const wasmtime::Engine &e
   // needs a fresh one. (A store costs about 5% of building a graph.)
   if (plugin.generation++ > 0)
     plugin.store = PluginState::new_store(engine, plugin);
-  const WasiGrant *grant = plugin.wasi.get();
+  const WasiGrant *grant = plugin.wasi();
   ImportScan imports = scan_imports(engine, plugin.component);
   auto wasi = wasi_imports(std::move(imports.wasi), grant);
   if (!wasi)
@@ -194,7 +194,7 @@ Result<PluginInstance> link(wasmtime::Engine &engine, wasmtime::component::Linke
     return defined.err();
   auto instance = instantiate(engine, linker, std::move(seed));
   if (instance)
-    PluginState::of(instance.ok_ref()).linker = std::move(linker);
+    PluginState::of(instance.ok_ref()).extras_made().linker = std::move(linker);
   return instance;
 }
 
@@ -204,11 +204,13 @@ Result<std::monostate> restart(PluginState &plugin, wasmtime::component::Linker 
   auto lock = CallLock::acquire(plugin);
   if (!lock)
     return Error(Error::Kind::instantiate, "cannot restart a plugin from inside a call into it");
-  if (linker == nullptr && !plugin.linker)
+  if (linker == nullptr)
+    linker = plugin.linker();
+  if (linker == nullptr)
     return Error(Error::Kind::instantiate,
                  "cannot restart a plugin made by instantiate() without a linker: pass the "
                  "linker that satisfies its imports");
-  return start(plugin, plugin.engine(), linker != nullptr ? *linker : *plugin.linker);
+  return start(plugin, plugin.engine(), *linker);
 }
 
 } // namespace

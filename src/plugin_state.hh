@@ -61,9 +61,12 @@ private:
 struct PluginState {
   PluginState(wasmtime::Engine &engine, PluginSeed seed)
       : store(new_store(engine, *this)), component(std::move(seed.component)),
-        context(std::move(seed.context)),
-        limits(seed.limits ? std::make_shared<const Limits>(*seed.limits) : no_limits()),
-        wasi(std::move(seed.wasi)) {}
+        context(std::move(seed.context)) {
+    if (seed.limits)
+      extras_made().limits = std::make_unique<const Limits>(*seed.limits);
+    if (seed.wasi)
+      extras_made().wasi = std::move(seed.wasi);
+  }
 
   static PluginInstance handle(std::shared_ptr<PluginState> state) {
     return PluginInstance(std::move(state));
@@ -97,15 +100,32 @@ struct PluginState {
   wasmtime::Engine engine() const {
     return wasmtime::Engine(wasm_link_component_engine(component.capi()));
   }
-  // Shared by all plugins given no limits: a plugin's state is most of what
-  // the runtime adds to the memory of its instance.
-  std::shared_ptr<const Limits> limits;
-  // When granted. Not inline: a grant is bigger than what most plugins add to
-  // their instance's memory.
-  std::shared_ptr<const WasiGrant> wasi;
-  std::shared_ptr<Ticker> ticker; // while the plugin has a timeout
-  // The linker of a plugin made by Plugin::link (it holds the sockets), for restart.
-  std::optional<wasmtime::component::Linker> linker;
+  // What only some plugins have, apart: a plugin's state is most of what the
+  // runtime adds to the memory of its instance. Made with the state, or by
+  // Plugin::link before the instance is handed out; never while calls run.
+  struct Extras {
+    std::unique_ptr<const Limits> limits; // null: none given
+    // When granted. Shared by the instances of one Plugin.
+    std::shared_ptr<const WasiGrant> wasi;
+    std::shared_ptr<Ticker> ticker; // while the plugin has a timeout
+    // The linker of a plugin made by Plugin::link (it holds the sockets), for restart.
+    std::optional<wasmtime::component::Linker> linker;
+  };
+  std::unique_ptr<Extras> extras;
+  Extras &extras_made() {
+    if (!extras)
+      extras = std::make_unique<Extras>();
+    return *extras;
+  }
+  // Its limits: those given, or none.
+  const Limits &limits() const noexcept {
+    static const Limits none;
+    return extras && extras->limits ? *extras->limits : none;
+  }
+  const WasiGrant *wasi() const noexcept { return extras ? extras->wasi.get() : nullptr; }
+  wasmtime::component::Linker *linker() const noexcept {
+    return extras && extras->linker ? &*extras->linker : nullptr;
+  }
   // Counts instances: function handles cached for another generation belong to
   // a store that is gone (see FuncHandle).
   std::uint64_t generation = 0;
@@ -114,8 +134,8 @@ struct PluginState {
   std::atomic<const void *> held_by = nullptr;
   PluginState *caller = nullptr;
   // Guest handles whose drop was asked for while this thread was inside a call
-  // into the plugin; dropped when its lock is next taken.
-  std::vector<wasmtime::component::ResourceAny> pending_drops;
+  // into the plugin; dropped when its lock is next taken. Made by the first.
+  std::unique_ptr<std::vector<wasmtime::component::ResourceAny>> pending_drops;
   // The small members together, where they take one word: a plugin's state is
   // most of what the runtime adds to its instance's memory.
   // The store refused a sync entry point (async_store_refusal): calls and drops
@@ -132,22 +152,21 @@ struct PluginState {
   // Puts off the drop of `handle` until this plugin's lock is next taken.
   void defer_drop(wasmtime::component::ResourceAny handle) {
     std::lock_guard lock(pending_mutex);
-    pending_drops.push_back(std::move(handle));
+    if (!pending_drops)
+      pending_drops = std::make_unique<std::vector<wasmtime::component::ResourceAny>>();
+    pending_drops->push_back(std::move(handle));
     has_pending_drops.store(true, std::memory_order_release);
   }
   // Whether calls into the plugin are bounded in fuel or time.
   bool limits_calls() const noexcept {
-    return limits->fuel_per_call || limits->epoch_deadline || limits->timeout;
+    const Limits &given = limits();
+    return given.fuel_per_call || given.epoch_deadline || given.timeout;
   }
 
 private:
   static void *tag(PluginState *plugin) noexcept {
     static_assert(alignof(PluginState) > 1);
     return reinterpret_cast<void *>(reinterpret_cast<std::uintptr_t>(plugin) | 1);
-  }
-  static std::shared_ptr<const Limits> no_limits() {
-    static const auto none = std::make_shared<const Limits>();
-    return none;
   }
 };
 

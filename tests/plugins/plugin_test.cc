@@ -34,6 +34,7 @@ TEST(Plugins, AnInstanceOfATemporaryTakesItsContext) {
 
 // The default context holds nothing, and the instances share it; the limits
 // of plugins given none are shared alike, and a plugin given limits has its own.
+// A plugin given no limits, grant or linker carries no block of extras.
 TEST(Plugins, InstancesWithoutContextOrLimitsShareTheEmptyOnes) {
   auto engine = make_engine();
   wasmtime::component::Linker linker(engine);
@@ -48,9 +49,11 @@ TEST(Plugins, InstancesWithoutContextOrLimitsShareTheEmptyOnes) {
   const auto &state = [](const PluginInstance &instance) -> const detail::PluginState & {
     return *detail::PluginState::share(instance);
   };
-  EXPECT_EQ(state(one).limits, state(two).limits);
-  EXPECT_EQ(state(limited).limits->max_resource_handles, 3u);
-  EXPECT_EQ(state(one).limits->max_resource_handles, Limits().max_resource_handles);
+  EXPECT_EQ(&state(one).limits(), &state(two).limits());
+  EXPECT_EQ(state(limited).limits().max_resource_handles, 3u);
+  EXPECT_EQ(state(one).limits().max_resource_handles, Limits().max_resource_handles);
+  EXPECT_EQ(state(one).extras, nullptr);
+  EXPECT_NE(state(limited).extras, nullptr);
 }
 
 // Linux's passing EBUSY on sealing a memory image is tried again; a plugin's
