@@ -5,6 +5,7 @@
 
 #include "binding_state.hh"
 #include "shim.h"
+#include "type_cache.hh"
 
 #include <algorithm>
 #include <array>
@@ -80,14 +81,15 @@ std::optional<std::string> remap_problem(const BindingState &binding, const Plug
   return std::nullopt;
 }
 
-// `instance` is the type of the instance the plug exports the interface as
-// (looked up once per interface by the caller), if it exports one; `engine` is
-// the plug's.
+// Function `interface`.`function` of the binding, which the plug exports as
+// `name` in the instance `path` (after its remaps). `instance` is the type of
+// that instance (looked up once per interface by the caller), if the plug
+// exports one; `engine` is the plug's.
 Result<Export> resolve(const BindingState &binding, const PlugState &plug,
-                       const wasmtime::Engine &engine, const Remap *remap,
+                       const wasmtime::Engine &engine,
                        const wasmtime::component::ComponentInstanceType *instance,
-                       std::string_view interface, std::string_view function) {
-  const auto [path, name] = exported_names(binding, remap, interface, function);
+                       std::string_view interface, std::string_view function,
+                       const std::string &path, const std::string &name) {
   const std::string renamed =
       path == binding.path(interface) && name == function
           ? ""
@@ -128,7 +130,7 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug,
 }
 
 // What calls of `target` need beyond the call: wrapping, unwrapping, refusal,
-// the flat path. Equivalent exports of other plugins have the same answers.
+// the flat path. The answers depend on its type only.
 void classify(Export &target) {
   auto checks = std::make_shared<std::vector<TypeCheck>>();
   for (const auto &[_, type] : target.params)
@@ -337,11 +339,9 @@ private:
 class Placement {
 public:
   // `creating`: the binding being created, whose first plug may add resources
-  // to it; null for a change. `reference`: the exports of a plug the binding
-  // has, whose findings about each function later plugs share.
-  Placement(const detail::BindingState &state, detail::BindingState *creating,
-            std::shared_ptr<const detail::ComponentExports> reference)
-      : state_(state), creating_(creating), reference_(std::move(reference)) {}
+  // to it; null for a change.
+  Placement(const detail::BindingState &state, detail::BindingState *creating)
+      : state_(state), creating_(creating) {}
 
   // The plug, its exports as an earlier plug of the same component and remaps
   // had them resolved, or resolved now. Function handles are left for the
@@ -362,13 +362,12 @@ private:
   std::optional<Error> check_export(const std::string &id,
                                     const std::shared_ptr<const detail::ResourceNames> &names,
                                     std::size_t index, const std::string &interface,
-                                    const std::string &function, detail::Export &placed);
+                                    const std::string &function, const detail::Export &placed);
   Result<std::shared_ptr<const detail::ComponentExports>> resolve_exports(const detail::PlugState &,
                                                                           const Plug &);
 
   const detail::BindingState &state_;
   detail::BindingState *creating_;
-  std::shared_ptr<const detail::ComponentExports> reference_;
   bool placed_any_ = false;
   std::map<std::size_t, detail::ExpectedType> staged_;
   PlacedComponents components_;
@@ -376,13 +375,12 @@ private:
 
 // Checks one export of function `index`, as the component of plugin `id`
 // exports it, against the binding's type (which the first plugin fixes when no
-// interface declared it), and shares what the reference plug's export found
-// out about it.
+// interface declared it), and says what is wrong about it.
 std::optional<Error>
 Placement::check_export(const std::string &id,
                         const std::shared_ptr<const detail::ResourceNames> &names,
                         std::size_t index, const std::string &interface,
-                        const std::string &function, detail::Export &placed) {
+                        const std::string &function, const detail::Export &placed) {
   if (const detail::ExpectedType *fixed = expected(index); fixed == nullptr) {
     staged_[index].fix(placed.type, "as plugin `" + id + "` exports it", names);
   } else if (!detail::equivalent(*fixed->type, fixed->names.get(), fixed->handles, placed.type,
@@ -395,48 +393,51 @@ Placement::check_export(const std::string &id,
             detail::named_type(state_, interface, *fixed->type, std::array{fixed->names.get()}) +
             " " + fixed->origin);
   }
-  if (!reference_) {
-    detail::classify(placed);
-  } else {
-    const detail::Export &reference = reference_->functions[index];
-    placed.wraps_result = reference.wraps_result;
-    placed.unwraps_arguments = reference.unwraps_arguments;
-    placed.unsupported = reference.unsupported;
-    placed.flat = reference.flat;
-    placed.checks = reference.checks;
-  }
   return std::nullopt;
 }
 
 // Resolves every function of the binding in the plug's component, with the
-// remaps it is placed with, and checks them against the binding.
+// remaps it is placed with, and checks them against the binding. A function
+// the type cache knows is not resolved again.
 Result<std::shared_ptr<const detail::ComponentExports>>
 Placement::resolve_exports(const detail::PlugState &plug, const Plug &placed) {
   if (auto problem = detail::remap_problem(state_, placed))
     return Error(Error::Kind::link, detail::in_binding(state_, placed.id) + " " + *problem);
   auto exports = std::make_shared<detail::ComponentExports>();
-  const auto component_type = plug.plugin->component.type();
+  const auto &component = plug.plugin->component;
+  const auto component_type = component.type();
   const auto engine = plug.plugin->engine(); // one handle for all the lookups below
+  detail::TypeCache &cache = detail::TypeCache::shared();
   exports->names = detail::resource_names(state_, placed_any_ ? nullptr : creating_, engine,
                                           component_type, placed.remaps);
   exports->functions.reserve(state_.expected.size());
   for (const auto &[name, functions] : state_.slots) {
     auto remap = placed.remaps.find(name);
     const Remap *interface_remap = remap == placed.remaps.end() ? nullptr : &remap->second;
-    const auto instance_item = component_type.export_get(
-        engine, detail::exported_names(state_, interface_remap, name, "").first);
-    const auto *instance = instance_item && instance_item->is_component_instance()
-                               ? &instance_item->component_instance()
-                               : nullptr;
+    // The instance's type, looked up when a function is not in the cache.
+    std::optional<std::optional<wasmtime::component::ComponentItem>> instance_item;
     for (const auto &[function, index] : functions) {
-      auto resolved =
-          detail::resolve(state_, plug, engine, interface_remap, instance, name, function);
-      if (!resolved)
-        return resolved.err();
-      if (auto problem =
-              check_export(plug.id, exports->names, index, name, function, resolved.ok_ref()))
+      const auto [path, export_name] =
+          detail::exported_names(state_, interface_remap, name, function);
+      auto known = cache.function(component, path, export_name);
+      if (!known) {
+        if (!instance_item)
+          instance_item = component_type.export_get(engine, path);
+        const auto *instance = *instance_item && (*instance_item)->is_component_instance()
+                                   ? &(*instance_item)->component_instance()
+                                   : nullptr;
+        auto resolved =
+            detail::resolve(state_, plug, engine, instance, name, function, path, export_name);
+        if (!resolved)
+          return resolved.err();
+        detail::classify(resolved.ok_ref());
+        cache.remember(component, path, export_name, resolved.ok_ref());
+        known = std::move(resolved.ok_ref());
+      }
+      known->metadata = state_.interfaces.find(name)->second.find(function);
+      if (auto problem = check_export(plug.id, exports->names, index, name, function, *known))
         return *problem;
-      exports->functions.push_back(std::move(resolved.ok_ref()));
+      exports->functions.push_back(std::move(*known));
     }
   }
   return std::shared_ptr<const detail::ComponentExports>(std::move(exports));
@@ -457,8 +458,6 @@ Result<detail::PlugState> Placement::place(const Plug &placed, std::uint32_t key
     plug.exports = std::move(resolved.ok_ref());
     components_.add(image, placed.remaps, plug.exports);
   }
-  if (!reference_)
-    reference_ = plug.exports;
   placed_any_ = true;
   plug.funcs = std::make_unique<detail::FuncHandle[]>(plug.exports->functions.size());
   return plug;
@@ -505,7 +504,7 @@ Result<Binding> Binding::create(std::string package, Interfaces interfaces, Card
   state->cardinality = cardinality;
   lay_out(*state);
   state->fan_out.resize(state->expected.size());
-  Placement placement(*state, state.get(), nullptr);
+  Placement placement(*state, state.get());
   std::vector<detail::PlugState> plugs;
   plugs.reserve(plugins.size());
   for (const Plug *placed : sorted.ok_ref()) {
@@ -561,7 +560,7 @@ Result<std::monostate> change(const std::shared_ptr<const detail::BindingState> 
 
   std::optional<detail::PlugState> arriving;
   if (incoming != nullptr) {
-    Placement placement(state, nullptr, now.plugs.empty() ? nullptr : now.plugs.front().exports);
+    Placement placement(state, nullptr);
     auto placed = placement.place(*incoming, state.fresh_key());
     if (!placed)
       return placed.err();

@@ -4,6 +4,7 @@
 #include "binding_state.hh"
 #include "plugin_state.hh"
 #include "shim.h"
+#include "type_cache.hh"
 #include "wasi.hh"
 
 #include <algorithm>
@@ -137,7 +138,7 @@ Result<std::monostate> start_once(PluginState &plugin, const wasmtime::Engine &e
   if (plugin.generation++ > 0)
     plugin.store = PluginState::new_store(engine, plugin);
   const WasiGrant *grant = plugin.wasi();
-  ImportScan imports = scan_imports(engine, plugin.component);
+  ImportScan imports = TypeCache::shared().imports(engine, plugin.component);
   auto wasi = wasi_imports(std::move(imports.wasi), grant);
   if (!wasi)
     return Error(Error::Kind::link, "cannot link plugin: " + wasi.err().message());

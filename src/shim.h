@@ -193,6 +193,10 @@ wasmtime_error_t *wasm_link_component_linker_instance_add_socket_bytes(
  * deserialized apart. Null for an empty image, which identifies nothing. */
 const void *wasm_link_component_image_start(const wasmtime_component_t *component);
 
+/* How many bytes the compiled image of `component` takes: what keeping a copy
+ * of the component keeps mapped. */
+size_t wasm_link_component_image_size(const wasmtime_component_t *component);
+
 /* The engine `component` was compiled by (or deserialized into): a new owned
  * reference to it, for wasm_engine_delete. Spares whoever holds a component a
  * copy of its engine. */

@@ -53,6 +53,10 @@ TEST_F(ComponentExports, CopiesOfAComponentShareTheirImageAndOthersDoNot) {
   EXPECT_EQ(wasm_link_component_image_start(copy.capi()), image);
   const auto again = load(engine, "component_exports/counter.wat");
   EXPECT_NE(wasm_link_component_image_start(again.capi()), image);
+  // The image is at least a page (the code), the same for equal compilations.
+  EXPECT_GE(wasm_link_component_image_size(counter.capi()), 4096u);
+  EXPECT_EQ(wasm_link_component_image_size(again.capi()),
+            wasm_link_component_image_size(counter.capi()));
 }
 
 // What a plugin's state asks for its engine, instead of keeping a copy.

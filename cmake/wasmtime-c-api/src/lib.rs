@@ -942,6 +942,19 @@ pub unsafe extern "C" fn wasm_link_component_image_start(
     }
 }
 
+/// How many bytes the compiled image of `component` takes (the length of
+/// Wasmtime's `Component::image_range`): what keeping a copy of the component
+/// keeps mapped. `component` must be a live `wasmtime_component_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_component_image_size(
+    component: *const wasmtime_component_t,
+) -> usize {
+    // `wasmtime_component_t` is `#[repr(transparent)]` around one `Component`.
+    let component = unsafe { &*component.cast::<wasmtime::component::Component>() };
+    let image = component.image_range();
+    (image.end as usize) - (image.start as usize)
+}
+
 /// A new owned reference to the engine `component` belongs to, for
 /// `wasm_engine_delete`. `component` must be a live `wasmtime_component_t`.
 #[unsafe(no_mangle)]
