@@ -63,13 +63,15 @@ Result<std::monostate> apply_limits_at_instantiation(const wasmtime::Engine &eng
   const Limits &limits = plugin.limits();
   auto context = plugin.store.context();
   const bool wants_fuel = limits.initial_fuel || limits.fuel_per_call;
-  // Without fuel limits, a plugin on a metering engine must not start empty.
-  auto fuel = context.set_fuel(limits.initial_fuel.value_or(wants_fuel ? 0 : UINT64_MAX));
-  if (!fuel && wants_fuel)
+  if (wants_fuel && !wasm_link_engine_consumes_fuel(engine.capi()))
     return Error(Error::Kind::config,
                  "the plugin has fuel limits but its engine does not meter fuel (create the engine "
-                 "from a Config with consume_fuel(true)): " +
-                     fuel.err().message());
+                 "from a Config with consume_fuel(true))");
+  // Without fuel limits, a plugin on a metering engine must not start empty.
+  if (wasm_link_engine_consumes_fuel(engine.capi()))
+    if (auto fuel = context.set_fuel(limits.initial_fuel.value_or(wants_fuel ? 0 : UINT64_MAX));
+        !fuel)
+      return Error(Error::Kind::config, "cannot give the plugin fuel: " + fuel.err().message());
 
   context.set_epoch_deadline(limits.timeout ? ticks(*limits.timeout) : no_deadline);
   // A restart keeps the plugin's ticker: `engine` is then the plugin's own

@@ -25,6 +25,10 @@ extern "C" {
  * Engine::precompile_compatibility_hash). */
 uint64_t wasm_link_engine_precompile_hash(const wasm_engine_t *engine);
 
+/* Whether `engine` meters fuel (Config::consume_fuel): a store of an engine
+ * that does not refuses wasmtime_context_set_fuel with an error. */
+bool wasm_link_engine_consumes_fuel(const wasm_engine_t *engine);
+
 /* Lets the WASI configuration reach the network (TCP and UDP to any address
  * the host reaches) or not. */
 void wasm_link_wasi_config_allow_network(wasi_config_t *config, bool allow);

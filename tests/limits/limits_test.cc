@@ -1,6 +1,7 @@
 // Zero trust: every plugin gets only the budgets and caps it was given. Each
 // hostile case checks the exact error (which limit was hit) and that a healthy
 // plugin in the same graph still answers afterwards.
+#include "shim.h"
 #include "support.hh"
 
 #include <chrono>
@@ -409,7 +410,10 @@ TEST(Limits, FuelOnAnEngineWithoutMeteringIsAConfigError) {
                       .instantiate(engine, linker);
   expect_error(instance, Error::Kind::config,
                "the plugin has fuel limits but its engine does not meter fuel (create the engine "
-               "from a Config with consume_fuel(true)): fuel is not configured in this store");
+               "from a Config with consume_fuel(true))");
+  // What the runtime asks instead of trying (src/shim.h).
+  EXPECT_FALSE(wasm_link_engine_consumes_fuel(engine.capi()));
+  EXPECT_TRUE(wasm_link_engine_consumes_fuel(limiting_engine().capi()));
 }
 
 // Zero is a budget, as in the reference: a plugin whose instantiation runs no

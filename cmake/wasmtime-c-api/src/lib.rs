@@ -19,6 +19,16 @@ pub unsafe extern "C" fn wasm_link_engine_precompile_hash(engine: *const wasm_en
     hasher.finish()
 }
 
+/// Whether `engine` meters fuel (Wasmtime's `Config::consume_fuel`): a store of
+/// an engine that does not refuses `wasmtime_context_set_fuel` with an error,
+/// which costs more than asking. `engine` must be a live `wasm_engine_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasm_link_engine_consumes_fuel(engine: *const wasm_engine_t) -> bool {
+    // `wasm_engine_t` is `#[repr(C)]` around one `wasmtime::Engine` (see above).
+    let engine = unsafe { &*engine.cast::<wasmtime::Engine>() };
+    engine.get_consume_fuel()
+}
+
 /// Lets a WASI configuration reach the network: TCP and UDP to any address the
 /// host reaches (`allow` true), or none (false, the default). The C API's
 /// `wasi_config_inherit_network` alone checks addresses but leaves TCP and UDP
