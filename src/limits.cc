@@ -63,12 +63,13 @@ Result<std::monostate> apply_limits_at_instantiation(const wasmtime::Engine &eng
   const Limits &limits = plugin.limits();
   auto context = plugin.store.context();
   const bool wants_fuel = limits.initial_fuel || limits.fuel_per_call;
-  if (wants_fuel && !wasm_link_engine_consumes_fuel(engine.capi()))
+  const bool metered = wasm_link_engine_consumes_fuel(engine.capi());
+  if (wants_fuel && !metered)
     return Error(Error::Kind::config,
                  "the plugin has fuel limits but its engine does not meter fuel (create the engine "
                  "from a Config with consume_fuel(true))");
   // Without fuel limits, a plugin on a metering engine must not start empty.
-  if (wasm_link_engine_consumes_fuel(engine.capi()))
+  if (metered)
     if (auto fuel = context.set_fuel(limits.initial_fuel.value_or(wants_fuel ? 0 : UINT64_MAX));
         !fuel)
       return Error(Error::Kind::config, "cannot give the plugin fuel: " + fuel.err().message());
@@ -76,8 +77,9 @@ Result<std::monostate> apply_limits_at_instantiation(const wasmtime::Engine &eng
   context.set_epoch_deadline(limits.timeout ? ticks(*limits.timeout) : no_deadline);
   // A restart keeps the plugin's ticker: `engine` is then the plugin's own
   // clone, which the C API cannot tell is the same engine.
-  if (limits.timeout && !plugin.extras_made().ticker)
-    plugin.extras_made().ticker = Ticker::of(engine);
+  if (limits.timeout) // given limits: the plugin has its extras
+    if (auto &ticker = plugin.extras_made().ticker; !ticker)
+      ticker = Ticker::of(engine);
 
   if (limits.max_memory_bytes || limits.max_table_elements || limits.max_instances ||
       limits.max_tables || limits.max_memories)
