@@ -71,12 +71,14 @@ def load_rust(path, samples, extras):
 
 
 def load_rounds(results, suffix, samples, errors, extras):
-    """The timing rounds of bench/run (cpp-01.json, rust-01.json, ...; with
-    concurrency support on cpp-concurrency-01.json, ...); the C++ suite's
-    contexts, one per round."""
+    """The timing rounds of bench/run (ours-01.json, floor-01.json,
+    rust-01.json, ...; with concurrency support on ours-concurrency-01.json,
+    ...); the C++ suite's contexts, one per round (ours')."""
     contexts = []
-    for path in sorted(results.glob("cpp%s-[0-9]*.json" % suffix)):
+    for path in sorted(results.glob("ours%s-[0-9]*.json" % suffix)):
         contexts.append(load_google_benchmark(path, samples, errors))
+    for path in sorted(results.glob("floor%s-[0-9]*.json" % suffix)):
+        load_google_benchmark(path, samples, errors)
     for path in sorted(results.glob("rust%s-[0-9]*.json" % suffix)):
         load_rust(path, samples, extras)
     return contexts
@@ -196,9 +198,9 @@ def main():
       " end comes from `bench/analysis.md`.\n" % (contexts[0].get("date", "?")[:10], m["commit"]))
     w("Time per operation, the minimum and the median of %d repetitions per contender; lower is"
       " better. The repetitions come from %d rounds spread over the run: each round runs every"
-      " case of the C++ suite once, in an order shuffled anew (Google Benchmark's random"
-      " interleaving), and every case of the Rust harness once, shuffled too, alternating which"
-      " suite goes first. A busy spell therefore shows as a median above the minimum for every"
+      " contender once, each in a process of its own and in an order shuffled anew, and each"
+      " runs every case of its own once, in an order shuffled anew too (for ours and floor,"
+      " Google Benchmark's random interleaving). A busy spell therefore shows as a median above the minimum for every"
       " contender alike, not as a different ratio. Ratios are of the medians and of the"
       " minimums; **bold** ratios of medians miss their target (see [Targets](#targets));"
       " [How it is measured](#how-it-is-measured) has the details.\n" % (repetitions, repetitions))
