@@ -240,6 +240,61 @@ bool sync_first(const Export &target, const PluginState &plugin) {
   return !target.lifted_async.get() && !plugin.async_entry;
 }
 
+namespace {
+
+// The value `take_value` makes of a byte-path result: a string, or a list of u8.
+struct ValueSink {
+  Val *out;
+  bool is_string;
+};
+
+void take_value(void *data, const std::uint8_t *bytes, std::size_t size) {
+  const auto &sink = *static_cast<const ValueSink *>(data);
+  if (sink.is_string) {
+    *sink.out = Val::string(std::string_view(reinterpret_cast<const char *>(bytes), size));
+    return;
+  }
+  // Made in place: no vector of values to copy into the list.
+  wasmtime_component_vallist_t list;
+  wasmtime_component_vallist_new_uninit(&list, size);
+  for (std::size_t i = 0; i < size; ++i) {
+    list.data[i].kind = WASMTIME_COMPONENT_U8;
+    list.data[i].of.u8 = bytes[i];
+  }
+  *sink.out = wasmtime::component::List(std::move(list));
+}
+
+} // namespace
+
+std::optional<wasmtime::Result<std::monostate>>
+call_bytes_with_values(BytesShape shape, const wasmtime::component::Func &target,
+                       wasmtime::Store::Context store, const Val &argument, Val &result) {
+  std::string_view input;
+  std::vector<std::uint8_t> gathered;
+  if (shape.input_is_string) {
+    if (!argument.is_string())
+      return std::nullopt;
+    input = argument.get_string();
+  } else {
+    if (!argument.is_list())
+      return std::nullopt;
+    const auto &list = argument.get_list();
+    gathered.reserve(list.size());
+    for (const Val &element : list) {
+      if (!element.is_u8())
+        return std::nullopt;
+      gathered.push_back(element.get_u8());
+    }
+    input = std::string_view(reinterpret_cast<const char *>(gathered.data()), gathered.size());
+  }
+  ValueSink sink{&result, shape.output_is_string};
+  if (wasmtime_error_t *error = wasm_link_component_func_call_bytes(
+          target.capi(), store.capi(), reinterpret_cast<const std::uint8_t *>(input.data()),
+          input.size(), shape.input_is_string, shape.output_is_string, take_value, &sink))
+    return wasmtime::Result<std::monostate>(wasmtime::Error(error));
+  return wasmtime::Result<std::monostate>(std::monostate());
+}
+
 // Calls the export, which the caller holds the plugin's lock for. Wasmtime's
 // sync call is cheaper and needs no event loop, but refuses, before running
 // anything, an export lifted with the `async` option (which the type does not
@@ -252,10 +307,16 @@ wasmtime::Result<std::monostate> invoke(const Export &exported, const FuncHandle
   wasmtime::Store::Context store = plugin.store.context();
   const wasmtime::component::Func target = handle.in(plugin);
   if (sync_first(exported, plugin)) {
-    auto called = exported.flat && args.size() == exported.params.size()
-                      ? call_flat(*exported.flat, target, store, args, results)
-                      : target.call(store, wasmtime::Span<const Val>(args.data(), args.size()),
-                                    wasmtime::Span<Val>(results.data(), results.size()));
+    auto called = [&]() -> wasmtime::Result<std::monostate> {
+      if (exported.flat && args.size() == exported.params.size())
+        return call_flat(*exported.flat, target, store, args, results);
+      if (exported.bytes && args.size() == 1 && results.size() == 1)
+        if (auto by_bytes =
+                call_bytes_with_values(*exported.bytes, target, store, args[0], results[0]))
+          return std::move(*by_bytes);
+      return target.call(store, wasmtime::Span<const Val>(args.data(), args.size()),
+                         wasmtime::Span<Val>(results.data(), results.size()));
+    }();
     if (called || !refused_sync(called.err(), exported, plugin))
       return called;
   }
@@ -362,13 +423,6 @@ std::optional<bool> string_or_bytes(const ValType &type) {
   if (type.is_list() && type.list().element().is_u8())
     return false;
   return std::nullopt;
-}
-
-std::optional<BytesShape> bytes_shape_of(const Export &target) {
-  const auto result = target.type.result();
-  if (target.params.size() != 1 || !result)
-    return std::nullopt;
-  return bytes_shape(target.params[0].second, *result);
 }
 
 void take_bytes(void *out, const std::uint8_t *bytes, std::size_t size) {
@@ -683,7 +737,7 @@ Binding::dispatch_bytes(std::string_view interface, std::string_view function,
   if (plugs.empty())
     return results;
   const detail::Export &reference = plugs.front().export_of(slot);
-  auto shape = detail::bytes_shape_of(reference);
+  const auto &shape = reference.bytes;
   auto what = [&] { return "`" + state.path(interface) + "`.`" + std::string(function) + "`"; };
   if (!shape)
     return DispatchError::invalid_argument_list(

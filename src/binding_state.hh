@@ -37,6 +37,13 @@ private:
   mutable std::atomic<bool> value_{false};
 };
 
+// Which of list<u8> and string a byte-path function `func(list<u8> or
+// string) -> list<u8> or string` takes and gives.
+struct BytesShape {
+  bool input_is_string;
+  bool output_is_string;
+};
+
 // One function as the plugins of one component export it: the same in every
 // instance and store of the component, so read once for all of them (see
 // ComponentExports).
@@ -56,6 +63,11 @@ struct Export {
   // Wasmtime's typed path without dynamic values (src/flat_call.hh). Null for
   // others; shared by the plugins of a binding, like `checks`.
   std::shared_ptr<const FlatCall> flat;
+  // A byte-path signature, `func(list<u8> or string) -> list<u8> or string`:
+  // calls with dynamic values take the byte path's typed call too, the
+  // argument read from its value in place and the result made one value
+  // (invoke in src/binding.cc).
+  std::optional<BytesShape> bytes;
   // A future, stream or error-context type in the signature: such calls are refused.
   std::optional<std::string> unsupported;
   // The parameters' types read once, for checking host arguments; shared by
@@ -302,20 +314,15 @@ CallResult call(const BindingState &binding, const PlugState &plug, std::string_
                 std::string_view function, std::size_t slot, std::span<const Val> args,
                 Arguments arguments, HandleSide &side, ArgumentHandles *handles = nullptr);
 
-// Which of list<u8> and string a byte-path function `func(list<u8> or
-// string) -> list<u8> or string` takes and gives.
-struct BytesShape {
-  bool input_is_string;
-  bool output_is_string;
-};
-
 // The byte-path shape of a function taking `param` and giving `result`, if both
 // are list<u8> or string.
 std::optional<BytesShape> bytes_shape(const ValType &param, const ValType &result);
 
-// Where a byte-path call's result goes: `take(data, bytes, size)`, called once
-// when the call succeeds (never when it fails), with bytes that live only
-// until it returns.
+// Where a byte-path call's result goes: `take(data, bytes, size)`, called at
+// most once, while Wasmtime lifts the result (before the guest's post-return
+// runs, which may free or reuse those bytes), with bytes that live only until
+// it returns. The call can still fail after it (a trap in post-return): then
+// what it took is the caller's to drop.
 struct BytesSink {
   void (*take)(void *data, const std::uint8_t *bytes, std::size_t size);
   void *data;
@@ -332,6 +339,16 @@ Result<std::monostate, DispatchError> call_bytes(const BindingState &binding, co
                                                  std::string_view function, std::size_t slot,
                                                  std::span<const std::uint8_t> input,
                                                  BytesShape shape, Caller caller, BytesSink sink);
+
+// A byte-path call of `target` (Export::bytes) with dynamic values, in the
+// caller's lock: the argument's string read in place, or its list of u8
+// gathered into one buffer, and the result made one value. None, before any
+// call, when `argument` is not of the shape's kind (a string, or a list of u8):
+// checked and typed arguments always are, and others take the dynamic call,
+// whose error names the mismatch.
+std::optional<wasmtime::Result<std::monostate>>
+call_bytes_with_values(BytesShape shape, const wasmtime::component::Func &target,
+                       wasmtime::Store::Context store, const Val &argument, Val &result);
 
 // Drops a wrapped handle: the wrapper goes, and the guest handle is dropped in
 // its owner so the owner's destructor runs.

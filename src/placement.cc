@@ -119,6 +119,7 @@ Result<Export> resolve(const BindingState &binding, const PlugState &plug,
              .wraps_result = false,
              .unwraps_arguments = false,
              .flat = nullptr,
+             .bytes = std::nullopt,
              .unsupported = std::nullopt,
              .checks = nullptr,
              .lifted_async = {}};
@@ -139,6 +140,8 @@ void classify(Export &target) {
   const auto result = target.type.result();
   target.wraps_result = result && holds_handles(*result);
   target.flat = flat_call(target.type);
+  if (target.params.size() == 1 && result)
+    target.bytes = bytes_shape(target.params[0].second, *result);
   target.unsupported = result ? unsupported_part(*result) : std::nullopt;
   for (const auto &[_, type] : target.params) {
     target.unwraps_arguments = target.unwraps_arguments || holds_handles(type);

@@ -421,19 +421,16 @@ struct BytesSocket {
                       sink);
   }
 
-  // One plugin's outcome, its bytes copied from its memory straight into `results`.
+  // One plugin's outcome. Its bytes are taken as Wasmtime lifts them, before
+  // the plugin's post-return, and added once the call has succeeded: a trap in
+  // post-return makes the outcome an error, not a second entry.
   void add(wasm_link_socket_results_t *results, const PlugState &plug,
            std::span<const std::uint8_t> input) const {
-    struct Entry {
-      wasm_link_socket_results_t *results;
-      const std::string &id;
-    } entry{results, plug.id};
-    auto take = [](void *data, const std::uint8_t *out, std::size_t size) {
-      const auto &entry = *static_cast<const Entry *>(data);
-      wasm_link_socket_results_ok(entry.results, entry.id.data(), entry.id.size(), out, size);
-    };
-    if (auto called = call_into(plug, input, {take, &entry}); !called)
+    std::vector<std::uint8_t> out;
+    if (auto called = call_into(plug, input, into(out)); !called)
       add_error(results, plug.id, called.err_ref());
+    else
+      wasm_link_socket_results_ok(results, plug.id.data(), plug.id.size(), out.data(), out.size());
   }
 
   wasmtime_error_t *operator()(std::span<const std::uint8_t> input,

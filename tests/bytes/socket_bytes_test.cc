@@ -187,6 +187,31 @@ TEST_F(SocketBytes, ExactlyOneGivesEachShapesBytes) {
   EXPECT_EQ(call(r, "as-bytes", Val::string("ö")), R"(("a", ok([195, 182])))");
 }
 
+// A plugin whose post-return overwrites its result, as one that frees it may
+// (tests/bytes/clobber.wat, which returns each argument unchanged): the socket
+// reads the result before post-return runs.
+TEST_F(SocketBytes, TheResultIsReadBeforeThePluginsPostReturn) {
+  const auto clobbering = load(engine, "bytes/clobber.wat");
+  const auto interface = take(Interface::from_component(engine, clobbering, "test:bytes/api"));
+  auto socket = [&](Cardinality cardinality, const std::vector<std::string> &ids) {
+    Binding::Plugs plugs;
+    for (const auto &id : ids)
+      plugs.push_back({id, take(Plugin(clobbering).instantiate(engine, linker))});
+    return take(Binding::create("test:bytes", {{"api", interface}}, cardinality, plugs));
+  };
+  auto one = relay(consumer(Gather::tuple, "(error $e)", all_cases),
+                   socket(Cardinality::exactly_one, {"a"}));
+  EXPECT_EQ(call(one, "reverse", bytes_value("abc")), R"(("a", ok([97, 98, 99])))");
+  EXPECT_EQ(call(one, "as-text", bytes_value("wörd")), R"(("a", ok("wörd")))");
+  auto all =
+      relay(consumer(Gather::list, "(error $e)", all_cases), socket(Cardinality::any, {"a", "b"}));
+  EXPECT_EQ(call(all, "upper", Val::string("hi")), R"([("a", ok("hi")), ("b", ok("hi"))])");
+  // A trap in post-return after the result was read: one entry, an error.
+  EXPECT_TRUE(call(one, "boom", bytes_value("x"))
+                  .starts_with(R"(("a", err(runtime-exception("error while executing)"))
+      << call(one, "boom", bytes_value("x"));
+}
+
 TEST_F(SocketBytes, AFailingPluginIsAnErrInTheConsumersVariant) {
   auto r = relay(consumer(Gather::tuple, "(error $e)", all_cases),
                  child(Cardinality::exactly_one, {"a"}));

@@ -587,7 +587,9 @@ pub unsafe extern "C" fn wasm_link_component_resource_any_drop_async(
 /// (`output_is_string`), through Wasmtime's typed call: `input` is copied into
 /// the guest's memory and the result out of it as whole buffers, not as one
 /// dynamic value per byte. The result's bytes go to `output(data, bytes, size)`
-/// before the call returns. Errors as the C API's call gives them. `func` and
+/// while Wasmtime lifts the result, before the guest's post-return runs (which
+/// may free or reuse them): at most once, and the call may still fail after it
+/// (a trap in post-return). Errors as the C API's call gives them. `func` and
 /// `context` must be live, and `input` must be UTF-8 when it is a string. The
 /// caller checks both, once rather than on every call: the UTF-8 once for all
 /// the plugins it calls, and the type (read from the function's component type,
@@ -608,41 +610,165 @@ pub unsafe extern "C" fn wasm_link_component_func_call_bytes(
     } else {
         unsafe { std::slice::from_raw_parts(input, input_len) }
     };
-    let give = |bytes: &[u8]| output(data, bytes.as_ptr(), bytes.len());
+    // Set for this call; a call the guest makes meanwhile sets its own.
+    let _target = BytesTargetGuard::set(Some(BytesTarget { output, data }));
     let called = (|| -> wasmtime::Result<()> {
-        // The result is read in place in the guest's memory (`WasmList`,
-        // `WasmStr`, which Wasmtime bounds-checks, and UTF-8-checks for a
-        // string), and copied once, by `output`.
+        // SAFETY (each `new_unchecked`): the caller checked the type (above).
         match (input_is_string, output_is_string) {
-            // SAFETY (each `new_unchecked`): the caller checked the type (above).
             (false, false) => {
-                let f = unsafe { TypedFunc::<(&[u8],), (WasmList<u8>,)>::new_unchecked(*func) };
-                let (out,) = f.call(&mut context, (input,))?;
-                give(out.as_le_slice(&context));
+                let f = unsafe { TypedFunc::<(&[u8],), (BytesOut,)>::new_unchecked(*func) };
+                f.call(&mut context, (input,))?;
             }
             (false, true) => {
-                let f = unsafe { TypedFunc::<(&[u8],), (WasmStr,)>::new_unchecked(*func) };
-                let (out,) = f.call(&mut context, (input,))?;
-                give(out.to_str(&context)?.as_bytes());
+                let f = unsafe { TypedFunc::<(&[u8],), (TextOut,)>::new_unchecked(*func) };
+                f.call(&mut context, (input,))?;
             }
             (true, false) => {
                 // SAFETY: the caller checked that `input` is UTF-8 (see above).
                 let text = unsafe { std::str::from_utf8_unchecked(input) };
-                let f = unsafe { TypedFunc::<(&str,), (WasmList<u8>,)>::new_unchecked(*func) };
-                let (out,) = f.call(&mut context, (text,))?;
-                give(out.as_le_slice(&context));
+                let f = unsafe { TypedFunc::<(&str,), (BytesOut,)>::new_unchecked(*func) };
+                f.call(&mut context, (text,))?;
             }
             (true, true) => {
                 // SAFETY: as above.
                 let text = unsafe { std::str::from_utf8_unchecked(input) };
-                let f = unsafe { TypedFunc::<(&str,), (WasmStr,)>::new_unchecked(*func) };
-                let (out,) = f.call(&mut context, (text,))?;
-                give(out.to_str(&context)?.as_bytes());
+                let f = unsafe { TypedFunc::<(&str,), (TextOut,)>::new_unchecked(*func) };
+                f.call(&mut context, (text,))?;
             }
         }
         Ok(())
     })();
     called.err().map(|error| Box::new(error.into()))
+}
+
+/// Where a byte-path call's result goes: set for the length of one call by
+/// `wasm_link_component_func_call_bytes` (the previous value put back after
+/// it), and taken by the lift of the result, which Wasmtime runs before the
+/// guest's post-return.
+#[derive(Copy, Clone)]
+struct BytesTarget {
+    output: extern "C" fn(*mut c_void, *const u8, usize),
+    data: *mut c_void,
+}
+
+thread_local! {
+    static BYTES_TARGET: std::cell::Cell<Option<BytesTarget>> = const { std::cell::Cell::new(None) };
+}
+
+/// Sets BYTES_TARGET for one call and puts the previous one back after it.
+struct BytesTargetGuard(Option<BytesTarget>);
+
+impl BytesTargetGuard {
+    fn set(target: Option<BytesTarget>) -> BytesTargetGuard {
+        BytesTargetGuard(BYTES_TARGET.with(|cell| cell.replace(target)))
+    }
+}
+
+impl Drop for BytesTargetGuard {
+    fn drop(&mut self) {
+        BYTES_TARGET.with(|cell| cell.set(self.0));
+    }
+}
+
+/// Gives `bytes` to the call's target, once.
+fn give_bytes(bytes: &[u8]) -> wasmtime::Result<()> {
+    let Some(target) = BYTES_TARGET.with(|cell| cell.take()) else {
+        wasmtime::bail!(NOT_HERE)
+    };
+    (target.output)(target.data, bytes.as_ptr(), bytes.len());
+    Ok(())
+}
+
+/// The `(pointer, length)` pair of a list or string at a return pointer.
+fn pointer_pair(bytes: &[u8]) -> (usize, usize) {
+    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    (word(0), word(4))
+}
+
+/// A `list<u8>` result, given to BYTES_TARGET in place in the guest's memory
+/// while Wasmtime lifts it.
+struct BytesOut;
+
+// SAFETY: laid out as Wasmtime's `WasmList<u8>`, whose lift checks the pair
+// (below); a list result always comes back through a return pointer.
+unsafe impl ComponentType for BytesOut {
+    type Lower = [ValRaw; 2];
+    const ABI: CanonicalAbiInfo = CanonicalAbiInfo::POINTER_PAIR;
+    const MAY_REQUIRE_REALLOC: bool = true;
+
+    fn typecheck(_ty: &InterfaceType, _types: &InstanceType<'_>) -> wasmtime::Result<()> {
+        wasmtime::bail!(NOT_TYPED)
+    }
+}
+
+// SAFETY: reads only the bytes `WasmList<u8>`'s own lift checked, bounds and
+// hostcall fuel (max-result-bytes) included.
+unsafe impl Lift for BytesOut {
+    fn linear_lift_from_flat(
+        _cx: &mut LiftContext<'_>,
+        _ty: InterfaceType,
+        _src: &[ValRaw; 2],
+    ) -> wasmtime::Result<Self> {
+        wasmtime::bail!(NOT_HERE)
+    }
+
+    fn linear_lift_from_memory(
+        cx: &mut LiftContext<'_>,
+        ty: InterfaceType,
+        bytes: &[u8],
+    ) -> wasmtime::Result<Self> {
+        <WasmList<u8> as Lift>::linear_lift_from_memory(cx, ty, bytes)?;
+        let (ptr, len) = pointer_pair(bytes);
+        give_bytes(&cx.memory()[ptr..][..len])?;
+        Ok(BytesOut)
+    }
+}
+
+/// A `string` result, given to BYTES_TARGET as UTF-8 while Wasmtime lifts it:
+/// in place when the guest's strings are UTF-8, else transcoded by Wasmtime.
+struct TextOut;
+
+// SAFETY: laid out as Wasmtime's `WasmStr`, whose lift checks the pair (below).
+unsafe impl ComponentType for TextOut {
+    type Lower = [ValRaw; 2];
+    const ABI: CanonicalAbiInfo = CanonicalAbiInfo::POINTER_PAIR;
+    const MAY_REQUIRE_REALLOC: bool = true;
+
+    fn typecheck(_ty: &InterfaceType, _types: &InstanceType<'_>) -> wasmtime::Result<()> {
+        wasmtime::bail!(NOT_TYPED)
+    }
+}
+
+// SAFETY: reads only the bytes `WasmStr`'s own lift checked (bounds and hostcall
+// fuel), or what `String`'s lift made of them.
+unsafe impl Lift for TextOut {
+    fn linear_lift_from_flat(
+        _cx: &mut LiftContext<'_>,
+        _ty: InterfaceType,
+        _src: &[ValRaw; 2],
+    ) -> wasmtime::Result<Self> {
+        wasmtime::bail!(NOT_HERE)
+    }
+
+    fn linear_lift_from_memory(
+        cx: &mut LiftContext<'_>,
+        ty: InterfaceType,
+        bytes: &[u8],
+    ) -> wasmtime::Result<Self> {
+        use wasmtime::component::__internal::wasmtime_environ::component::StringEncoding;
+        if cx.options().string_encoding != StringEncoding::Utf8 {
+            // UTF-16 or Latin-1: Wasmtime decodes it.
+            let text = <String as Lift>::linear_lift_from_memory(cx, ty, bytes)?;
+            give_bytes(text.as_bytes())?;
+            return Ok(TextOut);
+        }
+        <WasmStr as Lift>::linear_lift_from_memory(cx, ty, bytes)?;
+        let (ptr, len) = pointer_pair(bytes);
+        // Wasmtime's own check, with its message.
+        let text = std::str::from_utf8(&cx.memory()[ptr..][..len])?;
+        give_bytes(text.as_bytes())?;
+        Ok(TextOut)
+    }
 }
 
 // ---------------------------------------------------------------------------
