@@ -72,15 +72,19 @@ def load_rust(path, samples, extras):
 
 def load_rounds(results, suffix, samples, errors, extras):
     """The timing rounds of bench/run (ours-01.json, floor-01.json,
-    rust-01.json, ...; with concurrency support on ours-concurrency-01.json,
-    ...); the C++ suite's contexts, one per round (ours')."""
+    rust-01.json, and the graph cases' ours-graph-01.json, ...; with
+    concurrency support on ours-concurrency-01.json, ...); the C++ suite's
+    contexts, one per round (ours')."""
     contexts = []
     for path in sorted(results.glob("ours%s-[0-9]*.json" % suffix)):
         contexts.append(load_google_benchmark(path, samples, errors))
-    for path in sorted(results.glob("floor%s-[0-9]*.json" % suffix)):
-        load_google_benchmark(path, samples, errors)
-    for path in sorted(results.glob("rust%s-[0-9]*.json" % suffix)):
-        load_rust(path, samples, extras)
+    for pattern in ("floor%s-[0-9]*.json", "ours-graph%s-[0-9]*.json",
+                    "floor-graph%s-[0-9]*.json"):
+        for path in sorted(results.glob(pattern % suffix)):
+            load_google_benchmark(path, samples, errors)
+    for pattern in ("rust%s-[0-9]*.json", "rust-graph%s-[0-9]*.json"):
+        for path in sorted(results.glob(pattern % suffix)):
+            load_rust(path, samples, extras)
     return contexts
 
 
@@ -198,9 +202,10 @@ def main():
       " end comes from `bench/analysis.md`.\n" % (contexts[0].get("date", "?")[:10], m["commit"]))
     w("Time per operation, the minimum and the median of %d repetitions per contender; lower is"
       " better. The repetitions come from %d rounds spread over the run: each round runs every"
-      " contender once, each in a process of its own and in an order shuffled anew, and each"
-      " runs every case of its own once, in an order shuffled anew too (for ours and floor,"
-      " Google Benchmark's random interleaving). A busy spell therefore shows as a median above the minimum for every"
+      " contender once, each in processes of its own (its graph building in one, its other"
+      " cases in another) and in an order shuffled anew, and each runs every case of its own"
+      " once, in an order shuffled anew too (for ours and floor, Google Benchmark's random"
+      " interleaving). A busy spell therefore shows as a median above the minimum for every"
       " contender alike, not as a different ratio. Ratios are of the medians and of the"
       " minimums; **bold** ratios of medians miss their target (see [Targets](#targets));"
       " [How it is measured](#how-it-is-measured) has the details.\n" % (repetitions, repetitions))
@@ -377,7 +382,7 @@ def ratio_cells(figures, key, other, target=None):
 
 # Host cases measured again through Binding::prepare (bench/ours_bench.cc),
 # beside the floor's and the crate's one call, and the ours/floor target.
-PREPARED = [("host_u32", 1.1), ("host_string_1k", None), ("host_record_8", None)]
+PREPARED = [("host_u32", 1.1), ("host_string_1k", 1.0), ("host_record_8", None)]
 
 
 def prepared_section(w, figures):
@@ -393,10 +398,10 @@ def prepared_section(w, figures):
       " no name lookups, no copy of the plugin's id, no vector for the one result, and"
       " Wasmtime's typed call for a function of scalars, records and tuples of them (the"
       " flat path: `get-u32`, the record). The floor and the crate"
-      " make their one call as above. Target: ours/floor at most 1.1 for `get-u32`. A string"
-      " given as a `Val`, as here, still goes through Wasmtime's dynamic lift and lower; the"
-      " target for a string in and out (below the C API's call) is the byte path's"
-      " (`dispatch_bytes`, [The byte path](#the-byte-path) below).\n")
+      " make their one call as above; the string, a function of the byte path's shape, takes"
+      " the byte path's typed call with its `Val` (`Export::bytes`: the argument read from the"
+      " value in place, the result made one value). Target: ours/floor at most 1.1 for"
+      " `get-u32`, below 1 for the string.\n")
     w("| case | ours prepared min | ours prepared median | floor median | wasm-link median"
       " | ours/floor median | ours/floor min | ours/wasm-link median |")
     w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -442,11 +447,15 @@ def socket_bytes_section(w, figures):
       " (`cmake/wasmtime-c-api/src/lib.rs`, over Wasmtime's `LinkerInstance::func_wrap`). The"
       " consumer's argument is read in place in its memory (`WasmList<u8>`, `WasmStr`) and goes"
       " to the provider through the byte path's typed call (`wasm_link_component_func_call_bytes`),"
-      " which copies it into the provider's memory; the provider's answer is copied once out of"
-      " its memory, and Wasmtime lowers it, with the plugin's id and the `result` around it, into"
-      " the consumer's memory. That is three copies of 64 KiB per socket call; a profile of"
-      " `ours/socket_bytes_64k` (perf, DWARF call graphs) puts about 80% of the time in `memmove`,"
-      " split about evenly between the three. The floor's hand-made relay goes through the C"
+      " which copies it into the provider's memory; the provider's answer is copied out of its"
+      " memory while Wasmtime lifts it, before the provider's post-return (which may free or"
+      " reuse it), into a host buffer, which becomes the plugin's entry once the call has"
+      " succeeded (a trap in post-return makes the entry an error); and Wasmtime lowers the"
+      " entries, with the plugins' ids and the `result`s around the bytes, into the consumer's"
+      " memory. That is four copies of 64 KiB per socket call: the entry's own copy of the"
+      " buffer is the one a way to hand the buffer over would save. A profile of"
+      " `ours/socket_bytes_64k` with three copies (perf, DWARF call graphs) put about 80% of the"
+      " time in `memmove`, split about evenly between them. The floor's hand-made relay goes through the C"
       " API's host function (`wasmtime_component_func_callback_t`), which hands it arguments and"
       " takes its results only as dynamic values, and the crate's sockets are `func_new` with"
       " `Val`s: both make 65,536 values each way.\n")
@@ -455,10 +464,13 @@ def socket_bytes_section(w, figures):
       " of the plugins that the Val path keeps); an `async func` import"
       " (Wasmtime links it only to a concurrent host function, which the shim's byte socket is"
       " not); a binding whose function type is not fixed at link time (the byte socket is"
-      " chosen from the type); and other shapes than one buffer in and one out. What would save"
-      " the third copy: lowering the provider's answer straight from its memory into the"
-      " consumer's, which Wasmtime's typed lowering cannot do, since the answer would have to"
-      " stay borrowed from one store while the other's realloc runs.\n")
+      " chosen from the type); and other shapes than one buffer in and one out. Even there, a"
+      " provider's function of the byte path's shape is called through the byte path's typed"
+      " call with the consumer's values (`Export::bytes`). What would save more copies: handing"
+      " the host buffer to the entry without copying it (a shim function that gives the"
+      " buffer's ownership to Rust), and lowering the provider's answer straight from its"
+      " memory into the consumer's, which Wasmtime's typed lowering cannot do, since the answer"
+      " would have to stay borrowed from one store while the other's realloc runs.\n")
 
 
 def settings(results, rounds):

@@ -87,16 +87,16 @@ wasm_link_component_resource_any_drop_async(wasmtime_context_t *store,
 /* Calls `func`, of type `func(list<u8>) -> list<u8>` or with `string` for the
  * parameter or the result, through Wasmtime's typed call: the argument and the
  * result cross the guest's memory as whole buffers. `output(data, bytes,
- * size)` gets the result at most once, read in place in the guest's memory while
- * Wasmtime lifts it, before the guest's post-return runs (which may free or
- * reuse it): a string's checked to be UTF-8, or transcoded by Wasmtime from the
- * guest's UTF-16 or Latin-1. The call can still fail after it (a trap in
+ * size)` gets the result at most once, read in place in the guest's memory
+ * while Wasmtime lifts it, before the guest's post-return runs (which may free
+ * or reuse it): a string's checked to be UTF-8, or transcoded by Wasmtime from
+ * the guest's UTF-16 or Latin-1. The call can still fail after it (a trap in
  * post-return). A store that must be entered asynchronously and an export
  * lifted with the `async` option are errors before the guest runs, with the
- * messages the C API's call gives. Unchecked here, so that a call does not pay for them: a
- * string argument must be UTF-8, and `func` must have the type given (the
- * runtime reads it from the component's type when it places the plugin;
- * Wasmtime's `typed` would check it again on every call). */
+ * messages the C API's call gives. Unchecked here, so that a call does not pay
+ * for them: a string argument must be UTF-8, and `func` must have the type
+ * given (the runtime reads it from the component's type when it places the
+ * plugin; Wasmtime's `typed` would check it again on every call). */
 wasmtime_error_t *
 wasm_link_component_func_call_bytes(const wasmtime_component_func_t *func,
                                     wasmtime_context_t *context, const uint8_t *input,

@@ -206,6 +206,10 @@ public:
   // does any call whose arguments hold handles; a handle that is unknown,
   // dropped or from another binding fails the whole dispatch with
   // `invalid-resource-handle` and reaches no plugin.
+  //
+  // A function of dispatch_bytes' shape takes its typed call here too: the
+  // argument's string (or list of u8) is read from its Val, and the result is
+  // made one Val, without Wasmtime's dynamic lift and lower of a value per byte.
   Result<DispatchResults, DispatchError>
   dispatch(std::string_view interface, std::string_view function, std::span<const Val> args) const;
   // As dispatch, to the plugin with id `plugin` alone: its one result, or none

@@ -16,6 +16,15 @@ std::vector<std::uint8_t> bytes_of(std::string_view text) {
   return {text.begin(), text.end()};
 }
 
+// What the first plugin of `binding` gave for `api`.`function`(`argument`),
+// written out, or its error.
+std::string first_value(const Binding &binding, std::string_view function, const Val &argument) {
+  auto results = take(binding.dispatch("api", function, std::span(&argument, 1)));
+  if (!results[0].result)
+    return "error: " + results[0].result.err_ref().message();
+  return to_string(*results[0].result.ok_ref());
+}
+
 // A list of u8 values.
 Val list_of(std::vector<std::uint8_t> bytes) {
   std::vector<Val> values;
@@ -97,10 +106,7 @@ TEST_F(Bytes, ValuesOfAByteShapeTakeTheBytePath) {
   EXPECT_FALSE(shape("count")) << "a u32 result is not the byte path's shape";
 
   auto value = [&](std::string_view function, const Val &argument) {
-    auto results = take(b.dispatch("api", function, std::span(&argument, 1)));
-    if (!results[0].result)
-      return "error: " + results[0].result.err_ref().message();
-    return to_string(*results[0].result.ok_ref());
+    return first_value(b, function, argument);
   };
   EXPECT_EQ(value("upper", Val::string("héllo wörld")), "\"HéLLO WöRLD\"");
   EXPECT_EQ(value("upper", Val::string("")), "\"\"");
@@ -271,10 +277,7 @@ TEST(BytesPostReturn, TheResultIsReadBeforeThePluginsPostReturn) {
     return std::string(out.begin(), out.end());
   };
   auto value = [&](std::string_view function, const Val &argument) {
-    auto results = take(b.dispatch("api", function, std::span(&argument, 1)));
-    if (!results[0].result)
-      return "error: " + results[0].result.err_ref().message();
-    return to_string(*results[0].result.ok_ref());
+    return first_value(b, function, argument);
   };
   EXPECT_EQ(bytes("echo-bytes", "abc"), "abc");
   EXPECT_EQ(bytes("echo-text", "wörd"), "wörd");

@@ -10,7 +10,7 @@
 //! shuffles them, as Google Benchmark's random interleaving does the C++ suite's).
 //!
 //! usage: wasm-link-bench-rust FIXTURES [--min-time SECONDS] [--repetitions N]
-//!                             [--filter SUBSTRING] [--exclude SUBSTRING] [--shuffle]
+//!                             [--filter SUBSTRING] [--exclude SUBSTRING]... [--shuffle]
 //!                             [--out FILE]
 
 use std::collections::{HashMap, HashSet};
@@ -379,7 +379,7 @@ struct Options {
     min_time: f64,
     repetitions: usize,
     filter: String,
-    exclude: Option<String>,
+    exclude: Vec<String>, // each --exclude given
     shuffle: bool,
 }
 
@@ -456,7 +456,7 @@ fn main() {
         min_time: 0.5,
         repetitions: 5,
         filter: String::new(),
-        exclude: None,
+        exclude: Vec::new(),
         shuffle: false,
     };
     let mut out: Option<PathBuf> = None;
@@ -475,7 +475,7 @@ fn main() {
                     .unwrap_or_else(|_| fail("bad --repetitions"))
             }
             "--filter" => options.filter = value(),
-            "--exclude" => options.exclude = Some(value()),
+            "--exclude" => options.exclude.push(value()),
             "--shuffle" => options.shuffle = true,
             "--out" => out = Some(PathBuf::from(value())),
             _ if fixtures.is_none() && !arg.starts_with("--") => {
@@ -706,10 +706,7 @@ fn main() {
         // The async cases run only when asked for (bench/async does).
         !(name.starts_with("rust/async/") && !options.filter.contains("async"))
             && name.contains(&options.filter)
-            && !options
-                .exclude
-                .as_ref()
-                .is_some_and(|e| name.contains(e.as_str()))
+            && !options.exclude.iter().any(|e| name.contains(e.as_str()))
     });
     if options.shuffle {
         shuffle(&mut cases);

@@ -685,21 +685,29 @@ fn pointer_pair(bytes: &[u8]) -> (usize, usize) {
     (word(0), word(4))
 }
 
+/// The `ComponentType` of a byte-path result: laid out as Wasmtime's
+/// `WasmList<u8>` and `WasmStr`, a (pointer, length) pair, which comes back
+/// through a return pointer; its `Lift` reads it as one of those.
+macro_rules! pointer_pair_result {
+    ($name:ident) => {
+        // SAFETY: the layout of `WasmList<u8>` and `WasmStr`, whose own lifts
+        // check the pair before the `Lift` below reads it.
+        unsafe impl ComponentType for $name {
+            type Lower = [ValRaw; 2];
+            const ABI: CanonicalAbiInfo = CanonicalAbiInfo::POINTER_PAIR;
+            const MAY_REQUIRE_REALLOC: bool = true;
+
+            fn typecheck(_ty: &InterfaceType, _types: &InstanceType<'_>) -> wasmtime::Result<()> {
+                wasmtime::bail!(NOT_TYPED)
+            }
+        }
+    };
+}
+
 /// A `list<u8>` result, given to BYTES_TARGET in place in the guest's memory
 /// while Wasmtime lifts it.
 struct BytesOut;
-
-// SAFETY: laid out as Wasmtime's `WasmList<u8>`, whose lift checks the pair
-// (below); a list result always comes back through a return pointer.
-unsafe impl ComponentType for BytesOut {
-    type Lower = [ValRaw; 2];
-    const ABI: CanonicalAbiInfo = CanonicalAbiInfo::POINTER_PAIR;
-    const MAY_REQUIRE_REALLOC: bool = true;
-
-    fn typecheck(_ty: &InterfaceType, _types: &InstanceType<'_>) -> wasmtime::Result<()> {
-        wasmtime::bail!(NOT_TYPED)
-    }
-}
+pointer_pair_result!(BytesOut);
 
 // SAFETY: reads only the bytes `WasmList<u8>`'s own lift checked, bounds and
 // hostcall fuel (max-result-bytes) included.
@@ -727,17 +735,7 @@ unsafe impl Lift for BytesOut {
 /// A `string` result, given to BYTES_TARGET as UTF-8 while Wasmtime lifts it:
 /// in place when the guest's strings are UTF-8, else transcoded by Wasmtime.
 struct TextOut;
-
-// SAFETY: laid out as Wasmtime's `WasmStr`, whose lift checks the pair (below).
-unsafe impl ComponentType for TextOut {
-    type Lower = [ValRaw; 2];
-    const ABI: CanonicalAbiInfo = CanonicalAbiInfo::POINTER_PAIR;
-    const MAY_REQUIRE_REALLOC: bool = true;
-
-    fn typecheck(_ty: &InterfaceType, _types: &InstanceType<'_>) -> wasmtime::Result<()> {
-        wasmtime::bail!(NOT_TYPED)
-    }
-}
+pointer_pair_result!(TextOut);
 
 // SAFETY: reads only the bytes `WasmStr`'s own lift checked (bounds and hostcall
 // fuel), or what `String`'s lift made of them.
